@@ -1,0 +1,80 @@
+# sqlite-invite — make help lists the targets.
+PKG_CONFIG ?= pkg-config
+CC         ?= cc
+CFLAGS     ?= -O2 -g
+WARN        = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wwrite-strings
+BUILD      ?= build/release
+PREFIX     ?= /usr/local
+SQLITE3    ?= sqlite3
+
+SODIUM_CFLAGS := $(shell $(PKG_CONFIG) --cflags libsodium 2>/dev/null)
+SODIUM_LIBS   := $(or $(shell $(PKG_CONFIG) --libs libsodium 2>/dev/null),-lsodium)
+SQLITE_CFLAGS := $(shell $(PKG_CONFIG) --cflags sqlite3 2>/dev/null)
+SQLITE_LIBS   := $(or $(shell $(PKG_CONFIG) --libs sqlite3 2>/dev/null),-lsqlite3)
+
+# Order matters: invite_init() runs them in this order.
+SQL_FILES = sql/schema.sql sql/views.sql sql/triggers.sql
+
+EXT_SRC = ext/invite.c ext/util.c ext/json.c ext/keys.c ext/emails.c \
+          ext/clock.c ext/schema.c ext/verbs_invite.c ext/seats.c
+EXT_OBJ = $(EXT_SRC:ext/%.c=$(BUILD)/%.o)
+
+ALL_CFLAGS = $(CFLAGS) $(WARN) -fPIC -I$(BUILD) -Iext $(SQLITE_CFLAGS) $(SODIUM_CFLAGS)
+
+.PHONY: all deps test demo asan valgrind clean install uninstall help
+
+all: deps $(BUILD)/invite.so build/invite.so
+
+# Installs the build dependencies when they are missing (root), or says how.
+deps:
+	@sh tools/deps.sh
+
+$(BUILD)/sql_embed.h: $(SQL_FILES) tools/embed-sql.sh
+	@mkdir -p $(BUILD)
+	sh tools/embed-sql.sh $@ $(SQL_FILES)
+
+$(BUILD)/%.o: ext/%.c ext/invite.h ext/verbs.h $(BUILD)/sql_embed.h
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# The extension links libsodium, not libsqlite3: SQLite calls go through the
+# API table of the process that loads it.
+$(BUILD)/invite.so: $(EXT_OBJ)
+	$(CC) $(CFLAGS) -shared -o $@ $(EXT_OBJ) $(SODIUM_LIBS) $(LDFLAGS)
+
+build/invite.so: $(BUILD)/invite.so
+	@if [ "$(BUILD)" = build/release ]; then ln -sf release/invite.so build/invite.so; fi
+
+test: all
+	INVITE_SO=$(CURDIR)/$(BUILD)/invite.so BUILD=$(BUILD) CC="$(CC)" CFLAGS="$(CFLAGS)" \
+	  sh tests/run.sh
+
+demo: all
+	$(SQLITE3) :memory: -cmd '.load $(BUILD)/invite' < sql/demo.sql
+
+ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+asan:
+	$(MAKE) BUILD=build/asan CFLAGS="$(ASAN_FLAGS)" all
+	INVITE_SO=$(CURDIR)/build/asan/invite.so BUILD=build/asan CC="$(CC)" CFLAGS="$(ASAN_FLAGS)" \
+	  LD_PRELOAD="$$($(CC) -print-file-name=libasan.so)" ASAN_OPTIONS=detect_leaks=1 \
+	  sh tests/run.sh
+
+valgrind: all
+	INVITE_SO=$(CURDIR)/$(BUILD)/invite.so BUILD=$(BUILD) VALGRIND=1 sh tests/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib
+	install -m 755 $(BUILD)/invite.so $(DESTDIR)$(PREFIX)/lib/invite.so
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/lib/invite.so
+
+clean:
+	rm -rf build
+
+help:
+	@echo "make          build $(BUILD)/invite.so (and build/invite.so)"
+	@echo "make demo     build and walk through invites, seats, guests, the outbox"
+	@echo "make test     build and run every test; ends with 'N passed, N failed'"
+	@echo "make asan     the tests with ASan+UBSan"
+	@echo "make valgrind the SQL tests under valgrind"
+	@echo "make install  copy invite.so to $(PREFIX)/lib"

@@ -1,0 +1,144 @@
+/*
+** invite.c — entry point of the invite extension: invitations, guest access
+** and seat licences kept inside a SQLite database.
+**
+**   .load ./build/invite
+**   SELECT invite_init();                         -- install the schema
+**   SELECT invite_create('ann@example.com', 1, 2, 3,
+**                        '{"first_name":"Ann","last_name":"Lee"}');
+**   SELECT invite_redeem('<key from the result>');
+**
+** This file registers the SQL functions from one table. The flags are a
+** security decision (see the table): anything that writes or reveals state
+** is DIRECTONLY, so it cannot be planted in a view, a trigger or a schema
+** expression; only pure helpers are INNOCUOUS.
+**
+** Each function's user data is an InviteFunc naming it (the prefix of its
+** errors) and pointing at the connection's InviteConn (statement cache,
+** chosen schema). Cached statements are finalized from a SQLITE_TRACE_CLOSE
+** hook, which SQLite calls before it checks for unfinalized statements, so
+** sqlite3_close() still succeeds. An application that installs its own
+** sqlite3_trace_v2() callback replaces that hook (see README).
+*/
+#define INVITE_MAIN_FILE
+#include "invite.h"
+SQLITE_EXTENSION_INIT1
+
+#include <sodium.h>
+#include <string.h>
+
+#include "verbs.h"
+
+#define INVITE_MIN_SQLITE 3038000 /* built-in JSON functions */
+
+#define FLAGS_VERB (SQLITE_UTF8 | SQLITE_DIRECTONLY)
+#define FLAGS_PURE (SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS)
+
+static const struct InviteFuncDef {
+  const char *zName;
+  int nArg;
+  int eFlags;
+  void (*xFunc)(sqlite3_context *, int, sqlite3_value **);
+} aInviteFunc[] = {
+    /* schema and time: write the database */
+    {"invite_init", 0, FLAGS_VERB, invite_init_func},
+    {"invite_init", 1, FLAGS_VERB, invite_init_func},
+    {"invite_clock", 1, FLAGS_VERB, invite_clock_func},
+    /* pure: constant answers */
+    {"invite_version", 0, FLAGS_PURE, invite_version_func},
+    {"invite_debug", 0, SQLITE_UTF8 | SQLITE_INNOCUOUS, invite_debug_func},
+    /* verbs: write, and return keys */
+    {"invite_create", 4, FLAGS_VERB, invite_create_func},
+    {"invite_create", 5, FLAGS_VERB, invite_create_func},
+    {"invite_redeem", 1, FLAGS_VERB, invite_redeem_func},
+    {"invite_redeem", 2, FLAGS_VERB, invite_redeem_func},
+    {"invite_revoke", 1, FLAGS_VERB, invite_revoke_func},
+    {"invite_resend", 1, FLAGS_VERB, invite_resend_func},
+    {"invite_resend", 2, FLAGS_VERB, invite_resend_func},
+    /* read-only, but they read state through a key or an id: DIRECTONLY */
+    {"invite_peek", 1, FLAGS_VERB, invite_peek_func},
+    {"seat_available", 1, FLAGS_VERB, seat_available_func},
+};
+
+static void conn_release(InviteConn *p) {
+  if (p && --p->nRef == 0) {
+    invite_stmt_cache_clear(p);
+    sqlite3_free(p->zSchema);
+    sqlite3_free(p);
+  }
+}
+
+static void func_destroy(void *pArg) {
+  InviteFunc *pFunc = pArg;
+  conn_release(pFunc->pConn);
+  sqlite3_free(pFunc);
+}
+
+static int conn_on_close(unsigned eType, void *pCtx, void *pP, void *pX) {
+  (void)pP, (void)pX;
+  if (eType == SQLITE_TRACE_CLOSE) {
+    InviteConn *p = pCtx;
+    invite_stmt_cache_clear(p);
+    conn_release(p);
+  }
+  return 0;
+}
+
+#ifdef _WIN32
+__declspec(dllexport)
+#endif
+int sqlite3_invite_init(sqlite3 *db, char **pzErrMsg,
+                        const sqlite3_api_routines *pApi) {
+  SQLITE_EXTENSION_INIT2(pApi);
+  if (sqlite3_libversion_number() < INVITE_MIN_SQLITE) {
+    *pzErrMsg = sqlite3_mprintf("invite: needs SQLite 3.38.0 or later, got %s",
+                                sqlite3_libversion());
+    return SQLITE_ERROR;
+  }
+  if (sodium_init() < 0) {
+    *pzErrMsg = sqlite3_mprintf("invite: libsodium failed to initialise");
+    return SQLITE_ERROR;
+  }
+  InviteConn *pConn = sqlite3_malloc(sizeof(*pConn));
+  if (pConn == 0) return SQLITE_NOMEM;
+  memset(pConn, 0, sizeof(*pConn));
+  pConn->db = db;
+  pConn->nRef = 1; /* held by the close hook */
+  pConn->zSchema = sqlite3_mprintf("main");
+  if (pConn->zSchema == 0) {
+    sqlite3_free(pConn);
+    return SQLITE_NOMEM;
+  }
+  int rc = SQLITE_OK;
+  for (size_t i = 0; i < sizeof aInviteFunc / sizeof aInviteFunc[0]; i++) {
+    const struct InviteFuncDef *pDef = &aInviteFunc[i];
+    InviteFunc *pFunc = sqlite3_malloc(sizeof(*pFunc));
+    if (pFunc == 0) {
+      rc = SQLITE_NOMEM;
+      break;
+    }
+    pFunc->zName = pDef->zName;
+    pFunc->pConn = pConn;
+    pConn->nRef++;
+    rc = sqlite3_create_function_v2(db, pDef->zName, pDef->nArg, pDef->eFlags,
+                                    pFunc, pDef->xFunc, 0, 0, func_destroy);
+    /* On failure SQLite has already called func_destroy(pFunc). */
+    if (rc != SQLITE_OK) {
+      *pzErrMsg = sqlite3_mprintf("invite: cannot register %s: %s",
+                                  pDef->zName, sqlite3_errmsg(db));
+      break;
+    }
+  }
+  if (rc == SQLITE_OK) {
+    rc = emails_register(db);
+    if (rc != SQLITE_OK) {
+      *pzErrMsg = sqlite3_mprintf("invite: cannot register "
+                                  "invite_split_emails: %s", sqlite3_errmsg(db));
+    }
+  }
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_trace_v2(db, SQLITE_TRACE_CLOSE, conn_on_close, pConn);
+  }
+  if (rc != SQLITE_OK) conn_release(pConn);
+  return rc;
+}

@@ -1,0 +1,163 @@
+/*
+** invite.h — declarations shared by the files of the invite extension.
+**
+** Every ext/ C file except invite.c includes this header, which pulls in
+** sqlite3ext.h with SQLITE_EXTENSION_INIT3, so all sqlite3_* calls go
+** through the API table handed to sqlite3_invite_init().
+**
+** Ownership: an InviteConn belongs to one database connection. Each SQL
+** function registered on that connection holds a reference (InviteFunc); the
+** last one released finalizes the cached statements and frees the struct.
+*/
+#ifndef INVITE_H
+#define INVITE_H
+
+#include <sqlite3ext.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifndef INVITE_MAIN_FILE
+SQLITE_EXTENSION_INIT3
+#endif
+
+#define INVITE_VERSION "0.1.0"
+/* Bumped whenever sql/ changes in a released version; see schema.c. */
+#define INVITE_SCHEMA_VERSION 1
+
+/* Statements cached per connection; an open-addressing table keyed by the
+** address of the SQL template (each template is a static string). */
+#define INVITE_STMT_SLOTS 256
+
+typedef struct InviteConn InviteConn;
+typedef struct InviteFunc InviteFunc;
+
+struct InviteConn {
+  sqlite3 *db;
+  int nRef;
+  char *zSchema;         /* schema chosen by invite_init(), "main" by default */
+  struct {
+    const char *zTemplate; /* key: address of the static SQL template */
+    sqlite3_stmt *pStmt;
+  } aStmt[INVITE_STMT_SLOTS];
+};
+
+/* The user data of every registered function: its SQL name (the prefix of
+** every error it raises) and the connection state. */
+struct InviteFunc {
+  const char *zName;
+  InviteConn *pConn;
+};
+
+/* ---- util.c: errors, arguments, statements, transactions ---- */
+
+/* Sets the function's result to the error "<name>: <message>" with code rc
+** (SQLITE_ERROR, SQLITE_CONSTRAINT, SQLITE_TOOBIG, SQLITE_MISUSE...). */
+void invite_errorf(sqlite3_context *ctx, int rc, const char *zFormat, ...);
+/* The same, after an inner SQLite call failed: appends sqlite3_errmsg(). */
+void invite_error_db(sqlite3_context *ctx, const char *zFormat, ...);
+
+InviteConn *invite_conn(sqlite3_context *ctx);
+const char *invite_fname(sqlite3_context *ctx);
+
+/* Argument checkers: on failure they set the error result (naming the
+** argument by position and name) and return non-zero. */
+int invite_arg_id(sqlite3_context *ctx, sqlite3_value **argv, int i,
+                  const char *zArg, sqlite3_int64 *pId);
+int invite_arg_text(sqlite3_context *ctx, sqlite3_value **argv, int i,
+                    const char *zArg, int nMax, const char **pz, int *pn);
+
+/* Returns the cached statement for zTemplate, prepared on first use with
+** every "$S" replaced by the quoted schema name. The statement is reset and
+** its bindings cleared; the caller resets it when done. NULL on error, with
+** the error result set. */
+sqlite3_stmt *invite_stmt(sqlite3_context *ctx, const char *zTemplate);
+void invite_stmt_cache_clear(InviteConn *p);
+/* Replaces "$S" in zTemplate by "zSchema" (quoted). Caller frees. */
+char *invite_sql_for_schema(const char *zTemplate, const char *zSchema);
+
+/* Atomic verbs: invite_verb_begin() refuses to run under a statement that is
+** writing, then opens BEGIN IMMEDIATE (autocommit) or a SAVEPOINT (inside
+** the caller's transaction). invite_verb_end() commits or rolls back. */
+typedef struct InviteTx {
+  int bSavepoint;
+  int bOpen;
+} InviteTx;
+int invite_verb_begin(sqlite3_context *ctx, InviteTx *pTx);
+int invite_verb_end(sqlite3_context *ctx, InviteTx *pTx, int bCommit);
+
+/* Runs a cached statement that returns no rows (or whose rows are ignored).
+** On failure sets "<name>: <zWhat>: <sqlite error>" and returns the rc. */
+int invite_stmt_done(sqlite3_context *ctx, sqlite3_stmt *pStmt,
+                     const char *zWhat);
+
+/* The message of the last error without SQLite's "stepping, " noise. */
+const char *invite_db_message(sqlite3 *db);
+
+/* ---- clock.c: the one place "now" is read ---- */
+/* Writes the current time "YYYY-MM-DD HH:MM:SS" into zOut[20]. */
+int invite_now(sqlite3_context *ctx, char zOut[20]);
+
+/* ---- json.c: a small JSON writer on sqlite3_str ---- */
+void json_open(sqlite3_str *p);                 /* "{" */
+void json_key(sqlite3_str *p, const char *zKey); /* ,"key": */
+void json_text(sqlite3_str *p, const char *z);  /* quoted, or null */
+void json_int(sqlite3_str *p, sqlite3_int64 v);
+void json_value(sqlite3_str *p, sqlite3_value *v); /* any SQL value */
+void json_close(sqlite3_str *p);                /* "}" */
+/* Hands the object over as the function's result, with JSON subtype; the
+** buffer is wiped before it is freed, because results may hold keys. */
+void json_result(sqlite3_context *ctx, sqlite3_str *p);
+/* Reads an options object with json_each; unknown keys are an error. */
+typedef struct InviteOption {
+  const char *zName;
+  int eType; /* SQLITE_INTEGER or SQLITE_TEXT */
+  sqlite3_value *pValue; /* set when present; freed by json_options_free */
+} InviteOption;
+int json_options(sqlite3_context *ctx, sqlite3_value *pJson, int iArg,
+                 InviteOption *aOpt, int nOpt);
+void json_options_free(InviteOption *aOpt, int nOpt);
+
+/* ---- keys.c ---- */
+#define KEYS_RAW_BYTES 32   /* 256 bits from randombytes_buf */
+#define KEYS_TEXT_CHARS 43  /* URL-safe base64 without padding */
+#define KEYS_HASH_BYTES 32  /* BLAKE2b-256 */
+/* Makes a fresh key: zKey (KEYS_TEXT_CHARS+1 bytes) and its hash. */
+int keys_generate(char *zKey, unsigned char *aHash);
+/* Checks zKey's length and alphabet and hashes it; 0 on success, otherwise
+** a static message saying what is wrong with it. */
+const char *keys_hash_text(const char *zKey, int nKey, unsigned char *aHash);
+
+/* ---- emails.c ---- */
+#define EMAILS_MAX_ADDRESS 254
+/* Normalizes zIn (trim, lower-case domain) into zOut (EMAILS_MAX_ADDRESS+1)
+** and validates it; returns NULL if valid, else a static message. */
+const char *emails_normalize(const char *zIn, int nIn, char *zOut);
+/* NULL when z has no CR/LF or other control character, else a message. */
+const char *emails_header_safe(const char *z, int n);
+int emails_register(sqlite3 *db);
+
+/* ---- outbox.c: rendered emails waiting for tools/invite-mail ---- */
+/* Template kinds: "member_invite", "guest_invite", "session_invite",
+** "resend", "expiring_soon". */
+typedef struct OutboxMacro {
+  const char *zName;  /* without the % signs: "FIRST_NAME" */
+  const char *zValue; /* inserted verbatim; NULL counts as "" */
+} OutboxMacro;
+/* Renders the business's template of zKind (else the built-in default) with
+** the macros and queues one email to zTo, inside the caller's transaction.
+** zSecret (the one-time key, or NULL) is scrubbed from the stored subject and
+** body once the email is sent. iInvite may be 0. Returns SQLITE_OK, or an
+** error code with the function's error result set. */
+int outbox_enqueue(sqlite3_context *ctx, const char *zKind,
+                   sqlite3_int64 iBusiness, sqlite3_int64 iInvite,
+                   const char *zTo, const char *zToName,
+                   const OutboxMacro *aMacro, int nMacro, const char *zSecret);
+/* The invitation email of invite iInvite: gathers every macro of the
+** design from the invite (names, business, app, role, session, expiry) and
+** calls outbox_enqueue() for the invite's email address. A session invite
+** without an email queues nothing. */
+int outbox_enqueue_invite(sqlite3_context *ctx, const char *zKind,
+                          sqlite3_int64 iInvite, const char *zKey,
+                          const char *zUrl);
+
+#endif /* INVITE_H */

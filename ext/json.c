@@ -1,0 +1,180 @@
+/*
+** json.c — the JSON the verbs return, and the options objects they read.
+**
+** Results are written with sqlite3_str (no intermediate tree) and handed to
+** SQLite with the JSON subtype, so json_extract(invite_create(...), '$.key')
+** works without re-parsing surprises. Options are read with SQLite's own
+** json_each, so the parser is SQLite's and unknown keys can be refused.
+*/
+#include "invite.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#define JSON_SUBTYPE 74 /* 'J', as SQLite's JSON functions use */
+
+void json_open(sqlite3_str *p) { sqlite3_str_appendchar(p, 1, '{'); }
+
+void json_close(sqlite3_str *p) { sqlite3_str_appendchar(p, 1, '}'); }
+
+static void json_string(sqlite3_str *p, const char *z) {
+  static const char hex[] = "0123456789abcdef";
+  sqlite3_str_appendchar(p, 1, '"');
+  for (; *z; z++) {
+    unsigned char c = (unsigned char)*z;
+    if (c == '"' || c == '\\') {
+      sqlite3_str_appendchar(p, 1, '\\');
+      sqlite3_str_appendchar(p, 1, (char)c);
+    } else if (c < 0x20) {
+      char a[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+      sqlite3_str_append(p, a, 6);
+    } else {
+      sqlite3_str_appendchar(p, 1, (char)c);
+    }
+  }
+  sqlite3_str_appendchar(p, 1, '"');
+}
+
+void json_key(sqlite3_str *p, const char *zKey) {
+  int n = sqlite3_str_length(p);
+  const char *z = sqlite3_str_value(p);
+  if (n > 0 && z[n - 1] != '{' && z[n - 1] != '[') {
+    sqlite3_str_appendchar(p, 1, ',');
+  }
+  json_string(p, zKey);
+  sqlite3_str_appendchar(p, 1, ':');
+}
+
+void json_text(sqlite3_str *p, const char *z) {
+  if (z == 0) {
+    sqlite3_str_appendall(p, "null");
+  } else {
+    json_string(p, z);
+  }
+}
+
+void json_int(sqlite3_str *p, sqlite3_int64 v) {
+  sqlite3_str_appendf(p, "%lld", v);
+}
+
+void json_value(sqlite3_str *p, sqlite3_value *v) {
+  switch (sqlite3_value_type(v)) {
+  case SQLITE_INTEGER: json_int(p, sqlite3_value_int64(v)); break;
+  case SQLITE_FLOAT: sqlite3_str_appendf(p, "%!.15g", sqlite3_value_double(v)); break;
+  case SQLITE_NULL: sqlite3_str_appendall(p, "null"); break;
+  default: json_text(p, (const char *)sqlite3_value_text(v)); break;
+  }
+}
+
+static void wipe_free(void *p) {
+  if (p) {
+    sodium_memzero(p, strlen((char *)p));
+    sqlite3_free(p);
+  }
+}
+
+void json_result(sqlite3_context *ctx, sqlite3_str *p) {
+  int rc = sqlite3_str_errcode(p);
+  int n = sqlite3_str_length(p);
+  char *z = sqlite3_str_finish(p);
+  if (rc != SQLITE_OK || z == 0) {
+    wipe_free(z);
+    if (rc == SQLITE_TOOBIG) {
+      sqlite3_result_error_toobig(ctx);
+    } else {
+      sqlite3_result_error_nomem(ctx);
+    }
+    return;
+  }
+  sqlite3_result_text(ctx, z, n, wipe_free);
+  sqlite3_result_subtype(ctx, JSON_SUBTYPE);
+}
+
+static const char SQL_OPTIONS[] =
+    "SELECT key, value, type FROM json_each(?1) WHERE json_type(?1) = 'object'";
+static const char SQL_OPTIONS_VALID[] = "SELECT json_valid(?1), json_type(?1)";
+
+int json_options(sqlite3_context *ctx, sqlite3_value *pJson, int iArg,
+                 InviteOption *aOpt, int nOpt) {
+  for (int i = 0; i < nOpt; i++) aOpt[i].pValue = 0;
+  if (sqlite3_value_type(pJson) == SQLITE_NULL) return SQLITE_OK;
+  if (sqlite3_value_type(pJson) != SQLITE_TEXT) {
+    invite_errorf(ctx, SQLITE_MISMATCH,
+                  "argument %d (options) must be a JSON object", iArg);
+    return SQLITE_MISMATCH;
+  }
+  sqlite3_stmt *pCheck = invite_stmt(ctx, SQL_OPTIONS_VALID);
+  if (pCheck == 0) return SQLITE_ERROR;
+  sqlite3_bind_value(pCheck, 1, pJson);
+  int bObject = sqlite3_step(pCheck) == SQLITE_ROW &&
+                sqlite3_column_int(pCheck, 0) &&
+                sqlite3_column_text(pCheck, 1) &&
+                strcmp((const char *)sqlite3_column_text(pCheck, 1),
+                       "object") == 0;
+  sqlite3_reset(pCheck);
+  if (!bObject) {
+    invite_errorf(ctx, SQLITE_MISMATCH,
+                  "argument %d (options) must be a JSON object", iArg);
+    return SQLITE_MISMATCH;
+  }
+  sqlite3_stmt *pStmt = invite_stmt(ctx, SQL_OPTIONS);
+  if (pStmt == 0) return SQLITE_ERROR;
+  sqlite3_bind_value(pStmt, 1, pJson);
+  int rc;
+  while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
+    const char *zKey = (const char *)sqlite3_column_text(pStmt, 0);
+    const char *zType = (const char *)sqlite3_column_text(pStmt, 2);
+    int i;
+    for (i = 0; i < nOpt; i++) {
+      if (zKey && strcmp(zKey, aOpt[i].zName) == 0) break;
+    }
+    if (i == nOpt) {
+      invite_errorf(ctx, SQLITE_ERROR, "unknown option '%q'", zKey ? zKey : "");
+      rc = SQLITE_ERROR;
+      break;
+    }
+    if (aOpt[i].pValue) {
+      invite_errorf(ctx, SQLITE_ERROR, "option '%q' given twice", zKey);
+      rc = SQLITE_ERROR;
+      break;
+    }
+    int bOk;
+    if (aOpt[i].eType == SQLITE_INTEGER) {
+      /* booleans count as 0/1 */
+      bOk = strcmp(zType, "integer") == 0 || strcmp(zType, "true") == 0 ||
+            strcmp(zType, "false") == 0;
+    } else {
+      bOk = strcmp(zType, "text") == 0;
+    }
+    if (!bOk) {
+      invite_errorf(ctx, SQLITE_MISMATCH, "option '%q' must be %s, got %s",
+                    zKey,
+                    aOpt[i].eType == SQLITE_INTEGER ? "an integer" : "a string",
+                    zType);
+      rc = SQLITE_MISMATCH;
+      break;
+    }
+    aOpt[i].pValue = sqlite3_value_dup(sqlite3_column_value(pStmt, 1));
+    if (aOpt[i].pValue == 0) {
+      sqlite3_result_error_nomem(ctx);
+      rc = SQLITE_NOMEM;
+      break;
+    }
+  }
+  sqlite3_reset(pStmt);
+  if (rc != SQLITE_DONE) {
+    if (rc != SQLITE_ERROR && rc != SQLITE_MISMATCH && rc != SQLITE_NOMEM) {
+      invite_error_db(ctx, "cannot read the options");
+    }
+    json_options_free(aOpt, nOpt);
+    return rc;
+  }
+  return SQLITE_OK;
+}
+
+void json_options_free(InviteOption *aOpt, int nOpt) {
+  for (int i = 0; i < nOpt; i++) {
+    sqlite3_value_free(aOpt[i].pValue);
+    aOpt[i].pValue = 0;
+  }
+}

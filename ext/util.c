@@ -1,0 +1,279 @@
+/*
+** util.c — errors, argument checks, the per-connection statement cache and
+** the transaction discipline every verb follows.
+**
+** Error messages have the form "<sql function>: <what is wrong>", so a
+** message read in a log names the call that raised it.
+*/
+#include "invite.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+InviteConn *invite_conn(sqlite3_context *ctx) {
+  return ((InviteFunc *)sqlite3_user_data(ctx))->pConn;
+}
+
+const char *invite_fname(sqlite3_context *ctx) {
+  return ((InviteFunc *)sqlite3_user_data(ctx))->zName;
+}
+
+static void error_finish(sqlite3_context *ctx, int rc, char *zMsg) {
+  if (zMsg == 0) {
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  char *zFull = sqlite3_mprintf("%s: %s", invite_fname(ctx), zMsg);
+  sqlite3_free(zMsg);
+  if (zFull == 0) {
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  sqlite3_result_error(ctx, zFull, -1);
+  sqlite3_free(zFull);
+  /* sqlite3_result_error() resets the code to SQLITE_ERROR: set it after. */
+  if (rc != SQLITE_ERROR) sqlite3_result_error_code(ctx, rc);
+}
+
+void invite_errorf(sqlite3_context *ctx, int rc, const char *zFormat, ...) {
+  va_list ap;
+  va_start(ap, zFormat);
+  char *zMsg = sqlite3_vmprintf(zFormat, ap);
+  va_end(ap);
+  error_finish(ctx, rc, zMsg);
+}
+
+const char *invite_db_message(sqlite3 *db) {
+  const char *z = sqlite3_errmsg(db);
+  /* Older libraries prefix step errors from triggers with "stepping, ". */
+  if (strncmp(z, "stepping, ", 10) == 0) z += 10;
+  return z;
+}
+
+void invite_error_db(sqlite3_context *ctx, const char *zFormat, ...) {
+  sqlite3 *db = sqlite3_context_db_handle(ctx);
+  int rc = sqlite3_extended_errcode(db);
+  if ((rc & 0xff) == SQLITE_NOMEM) {
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  va_list ap;
+  va_start(ap, zFormat);
+  char *zWhat = sqlite3_vmprintf(zFormat, ap);
+  va_end(ap);
+  char *zMsg = zWhat ? sqlite3_mprintf("%s: %s", zWhat, invite_db_message(db))
+                     : 0;
+  sqlite3_free(zWhat);
+  error_finish(ctx, rc & 0xff, zMsg);
+}
+
+static const char *type_name(int eType) {
+  switch (eType) {
+  case SQLITE_INTEGER: return "integer";
+  case SQLITE_FLOAT: return "real";
+  case SQLITE_TEXT: return "text";
+  case SQLITE_BLOB: return "blob";
+  default: return "NULL";
+  }
+}
+
+int invite_arg_id(sqlite3_context *ctx, sqlite3_value **argv, int i,
+                  const char *zArg, sqlite3_int64 *pId) {
+  int eType = sqlite3_value_type(argv[i]);
+  if (eType != SQLITE_INTEGER) {
+    invite_errorf(ctx, SQLITE_MISMATCH,
+                  "argument %d (%s) must be an integer id, got %s", i + 1,
+                  zArg, type_name(eType));
+    return 1;
+  }
+  *pId = sqlite3_value_int64(argv[i]);
+  if (*pId <= 0) {
+    invite_errorf(ctx, SQLITE_MISMATCH,
+                  "argument %d (%s) must be a positive id, got %lld", i + 1,
+                  zArg, *pId);
+    return 1;
+  }
+  return 0;
+}
+
+int invite_arg_text(sqlite3_context *ctx, sqlite3_value **argv, int i,
+                    const char *zArg, int nMax, const char **pz, int *pn) {
+  int eType = sqlite3_value_type(argv[i]);
+  if (eType != SQLITE_TEXT) {
+    invite_errorf(ctx, SQLITE_MISMATCH, "argument %d (%s) must be text, got %s",
+                  i + 1, zArg, type_name(eType));
+    return 1;
+  }
+  const char *z = (const char *)sqlite3_value_text(argv[i]);
+  int n = sqlite3_value_bytes(argv[i]);
+  if (z == 0) {
+    sqlite3_result_error_nomem(ctx);
+    return 1;
+  }
+  if (n > nMax) {
+    invite_errorf(ctx, SQLITE_TOOBIG,
+                  "argument %d (%s) is too long: %d bytes, at most %d", i + 1,
+                  zArg, n, nMax);
+    return 1;
+  }
+  if ((int)strlen(z) != n) {
+    invite_errorf(ctx, SQLITE_MISMATCH, "argument %d (%s) contains a NUL byte",
+                  i + 1, zArg);
+    return 1;
+  }
+  *pz = z;
+  if (pn) *pn = n;
+  return 0;
+}
+
+char *invite_sql_for_schema(const char *zTemplate, const char *zSchema) {
+  sqlite3_str *pOut = sqlite3_str_new(0);
+  const char *z = zTemplate;
+  const char *zHit;
+  while ((zHit = strstr(z, "$S")) != 0) {
+    sqlite3_str_append(pOut, z, (int)(zHit - z));
+    sqlite3_str_appendf(pOut, "\"%w\"", zSchema);
+    z = zHit + 2;
+  }
+  sqlite3_str_appendall(pOut, z);
+  return sqlite3_str_finish(pOut);
+}
+
+static unsigned stmt_slot(const char *zTemplate) {
+  uintptr_t h = (uintptr_t)zTemplate;
+  h ^= h >> 17;
+  h *= 0x9E3779B1u;
+  return (unsigned)(h >> 8) % INVITE_STMT_SLOTS;
+}
+
+sqlite3_stmt *invite_stmt(sqlite3_context *ctx, const char *zTemplate) {
+  InviteConn *p = invite_conn(ctx);
+  unsigned i = stmt_slot(zTemplate);
+  unsigned nProbe;
+  for (nProbe = 0; nProbe < INVITE_STMT_SLOTS; nProbe++) {
+    if (p->aStmt[i].zTemplate == zTemplate) {
+      sqlite3_stmt *pStmt = p->aStmt[i].pStmt;
+      sqlite3_reset(pStmt);
+      sqlite3_clear_bindings(pStmt);
+      return pStmt;
+    }
+    if (p->aStmt[i].zTemplate == 0) break;
+    i = (i + 1) % INVITE_STMT_SLOTS;
+  }
+  if (nProbe == INVITE_STMT_SLOTS) {
+    invite_errorf(ctx, SQLITE_INTERNAL, "statement cache is full");
+    return 0;
+  }
+  char *zSql = invite_sql_for_schema(zTemplate, p->zSchema);
+  if (zSql == 0) {
+    sqlite3_result_error_nomem(ctx);
+    return 0;
+  }
+  sqlite3_stmt *pStmt = 0;
+  int rc = sqlite3_prepare_v3(p->db, zSql, -1, SQLITE_PREPARE_PERSISTENT,
+                              &pStmt, 0);
+  sqlite3_free(zSql);
+  if (rc != SQLITE_OK) {
+    const char *zErr = sqlite3_errmsg(p->db);
+    if (strstr(zErr, "no such table") || strstr(zErr, "no such column")) {
+      invite_errorf(ctx, SQLITE_ERROR,
+                    "the invite schema is not installed (or is out of date) in "
+                    "'%s': run SELECT invite_init('%s') (%s)",
+                    p->zSchema, p->zSchema, zErr);
+    } else {
+      invite_error_db(ctx, "cannot prepare a statement");
+    }
+    sqlite3_finalize(pStmt);
+    return 0;
+  }
+  p->aStmt[i].zTemplate = zTemplate;
+  p->aStmt[i].pStmt = pStmt;
+  return pStmt;
+}
+
+void invite_stmt_cache_clear(InviteConn *p) {
+  for (int i = 0; i < INVITE_STMT_SLOTS; i++) {
+    sqlite3_finalize(p->aStmt[i].pStmt);
+    p->aStmt[i].pStmt = 0;
+    p->aStmt[i].zTemplate = 0;
+  }
+}
+
+int invite_stmt_done(sqlite3_context *ctx, sqlite3_stmt *pStmt,
+                     const char *zWhat) {
+  int rc;
+  while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
+  }
+  if (rc != SQLITE_DONE) {
+    invite_error_db(ctx, "%s", zWhat);
+    sqlite3_reset(pStmt);
+    return rc;
+  }
+  sqlite3_reset(pStmt);
+  return SQLITE_OK;
+}
+
+/* A statement of the caller that is running and writes: a verb cannot open
+** its own transaction or savepoint under it. */
+static int writer_in_progress(sqlite3 *db) {
+  sqlite3_stmt *p = 0;
+  while ((p = sqlite3_next_stmt(db, p)) != 0) {
+    if (sqlite3_stmt_busy(p) && !sqlite3_stmt_readonly(p)) return 1;
+  }
+  return 0;
+}
+
+static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
+static const char SQL_COMMIT[] = "COMMIT";
+static const char SQL_ROLLBACK[] = "ROLLBACK";
+static const char SQL_SAVEPOINT[] = "SAVEPOINT invite_verb";
+static const char SQL_RELEASE[] = "RELEASE invite_verb";
+static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO invite_verb";
+
+static int run_control(sqlite3_context *ctx, const char *zSql) {
+  sqlite3_stmt *pStmt = invite_stmt(ctx, zSql);
+  if (pStmt == 0) return SQLITE_ERROR;
+  int rc = sqlite3_step(pStmt);
+  sqlite3_reset(pStmt);
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+int invite_verb_begin(sqlite3_context *ctx, InviteTx *pTx) {
+  sqlite3 *db = sqlite3_context_db_handle(ctx);
+  pTx->bOpen = 0;
+  if (writer_in_progress(db)) {
+    invite_errorf(ctx, SQLITE_MISUSE,
+                  "call it from a SELECT, not from a statement that writes "
+                  "(INSERT ... SELECT %s(...) cannot be atomic)",
+                  invite_fname(ctx));
+    return SQLITE_MISUSE;
+  }
+  pTx->bSavepoint = !sqlite3_get_autocommit(db);
+  int rc = run_control(ctx, pTx->bSavepoint ? SQL_SAVEPOINT : SQL_BEGIN);
+  if (rc != SQLITE_OK) {
+    invite_error_db(ctx, "cannot start a transaction");
+    return rc;
+  }
+  pTx->bOpen = 1;
+  return SQLITE_OK;
+}
+
+int invite_verb_end(sqlite3_context *ctx, InviteTx *pTx, int bCommit) {
+  if (!pTx->bOpen) return SQLITE_OK;
+  pTx->bOpen = 0;
+  sqlite3 *db = sqlite3_context_db_handle(ctx);
+  int rc;
+  if (bCommit) {
+    rc = run_control(ctx, pTx->bSavepoint ? SQL_RELEASE : SQL_COMMIT);
+    if (rc == SQLITE_OK) return SQLITE_OK;
+    invite_error_db(ctx, "cannot commit");
+    /* fall through: undo whatever the failed commit left */
+  }
+  if (pTx->bSavepoint) {
+    run_control(ctx, SQL_ROLLBACK_TO);
+    run_control(ctx, SQL_RELEASE);
+  } else if (!sqlite3_get_autocommit(db)) {
+    run_control(ctx, SQL_ROLLBACK);
+  }
+  return bCommit ? SQLITE_ERROR : SQLITE_OK;
+}

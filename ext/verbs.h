@@ -1,0 +1,26 @@
+/*
+** verbs.h — the SQL entry points registered by invite.c, one line each,
+** grouped by the file that implements them.
+*/
+#ifndef INVITE_VERBS_H
+#define INVITE_VERBS_H
+
+#define INVITE_SQL_FUNC(name) \
+  void name(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+
+/* schema.c */
+INVITE_SQL_FUNC(invite_init_func);
+INVITE_SQL_FUNC(invite_version_func);
+INVITE_SQL_FUNC(invite_debug_func);
+/* clock.c */
+INVITE_SQL_FUNC(invite_clock_func);
+/* verbs_invite.c */
+INVITE_SQL_FUNC(invite_create_func);
+INVITE_SQL_FUNC(invite_redeem_func);
+INVITE_SQL_FUNC(invite_peek_func);
+INVITE_SQL_FUNC(invite_revoke_func);
+INVITE_SQL_FUNC(invite_resend_func);
+/* seats.c */
+INVITE_SQL_FUNC(seat_available_func);
+
+#endif /* INVITE_VERBS_H */

@@ -1,0 +1,832 @@
+/*
+** verbs_invite.c — member invitations and every key's life cycle:
+** invite_create, invite_redeem, invite_peek, invite_revoke, invite_resend.
+**
+**   SELECT invite_create('ann@example.com', 1, 2, 3,
+**                        '{"first_name":"Ann","last_name":"Lee"}');
+**   -- {"id":1,"key":"...","url":"https://...?key=...","expires_at":"..."}
+**   SELECT invite_redeem('<key>', 'ann@example.com');
+**   -- {"invite_id":1,"kind":"member","user_id":7,...}
+**
+** The rules live in the triggers (sql/triggers.sql): these functions do not
+** check twice what a trigger checks. They validate their arguments, write,
+** and when a trigger refuses, turn its message into one with the details
+** (the seat usage, the pending invite's id). Each call is atomic
+** (invite_verb_begin/end in util.c); a refused call leaves nothing behind.
+*/
+#include "invite.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#define NAME_MAX_BYTES 200
+#define COMMENTS_MAX_BYTES 2000
+#define DAYS_MAX 365
+
+/* ---- shared pieces ---- */
+
+/* The invite row as the verbs read it. Text columns point into the
+** statement's row and stay valid until it is reset. */
+typedef struct InviteRow {
+  sqlite3_int64 id;
+  const char *zKind;
+  const char *zEmail;
+  sqlite3_int64 iUser;
+  const char *zFirst, *zLast;
+  const char *zExpires, *zRedeemed, *zRevoked;
+  const char *zNow;
+  sqlite3_int64 iBusiness;
+} InviteRow;
+
+#define INVITE_ROW_COLUMNS                                                     \
+  "i.id, i.kind, i.email, i.user_id, i.first_name, i.last_name, "              \
+  "i.expires_at, i.redeemed_at, i.revoked_at, t.now, i.business_id"
+
+static void invite_row_read(sqlite3_stmt *p, InviteRow *r) {
+  r->id = sqlite3_column_int64(p, 0);
+  r->zKind = (const char *)sqlite3_column_text(p, 1);
+  r->zEmail = (const char *)sqlite3_column_text(p, 2);
+  r->iUser = sqlite3_column_int64(p, 3);
+  r->zFirst = (const char *)sqlite3_column_text(p, 4);
+  r->zLast = (const char *)sqlite3_column_text(p, 5);
+  r->zExpires = (const char *)sqlite3_column_text(p, 6);
+  r->zRedeemed = (const char *)sqlite3_column_text(p, 7);
+  r->zRevoked = (const char *)sqlite3_column_text(p, 8);
+  r->zNow = (const char *)sqlite3_column_text(p, 9);
+  r->iBusiness = sqlite3_column_int64(p, 10);
+}
+
+static const char SQL_BY_KEY[] =
+    "SELECT " INVITE_ROW_COLUMNS
+    " FROM $S.invites i, $S.invite_now t WHERE i.key_hash = ?1";
+static const char SQL_BY_OLD_KEY[] =
+    "SELECT " INVITE_ROW_COLUMNS ", k.live"
+    " FROM $S.invite_old_keys k, $S.invites i, $S.invite_now t"
+    " WHERE k.key_hash = ?1 AND i.id = k.invite_id";
+static const char SQL_BY_ID[] =
+    "SELECT " INVITE_ROW_COLUMNS
+    " FROM $S.invites i, $S.invite_now t WHERE i.id = ?1";
+
+/* Finds the invite a key opens: by its current key, or by an old key that a
+** resend kept good. Returns the statement positioned on the row (the caller
+** resets it), or NULL with the error set. */
+static sqlite3_stmt *invite_find_by_key(sqlite3_context *ctx,
+                                        const unsigned char *aHash,
+                                        InviteRow *pRow) {
+  sqlite3_stmt *pStmt = invite_stmt(ctx, SQL_BY_KEY);
+  if (pStmt == 0) return 0;
+  sqlite3_bind_blob(pStmt, 1, aHash, KEYS_HASH_BYTES, SQLITE_STATIC);
+  int rc = sqlite3_step(pStmt);
+  if (rc == SQLITE_ROW) {
+    invite_row_read(pStmt, pRow);
+    return pStmt;
+  }
+  sqlite3_reset(pStmt);
+  if (rc != SQLITE_DONE) {
+    invite_error_db(ctx, "cannot look the key up");
+    return 0;
+  }
+  pStmt = invite_stmt(ctx, SQL_BY_OLD_KEY);
+  if (pStmt == 0) return 0;
+  sqlite3_bind_blob(pStmt, 1, aHash, KEYS_HASH_BYTES, SQLITE_STATIC);
+  rc = sqlite3_step(pStmt);
+  if (rc == SQLITE_ROW && sqlite3_column_int(pStmt, 11)) {
+    invite_row_read(pStmt, pRow);
+    return pStmt;
+  }
+  if (rc == SQLITE_ROW) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT,
+                  "key was replaced by a newer one (invite_resend)");
+  } else if (rc == SQLITE_DONE) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown key");
+  } else {
+    invite_error_db(ctx, "cannot look the key up");
+  }
+  sqlite3_reset(pStmt);
+  return 0;
+}
+
+/* The key argument: text of the key alphabet and length, hashed. */
+static int arg_key(sqlite3_context *ctx, sqlite3_value **argv,
+                   unsigned char *aHash) {
+  const char *zKey;
+  int nKey;
+  /* A generous bound: anything longer is refused before it is read. */
+  if (invite_arg_text(ctx, argv, 0, "key", 1024, &zKey, &nKey)) return 1;
+  const char *zErr = keys_hash_text(zKey, nKey, aHash);
+  if (zErr) {
+    invite_errorf(ctx, SQLITE_MISMATCH, "%s", zErr);
+    return 1;
+  }
+  return 0;
+}
+
+/* Why a pending-looking invite cannot be used any more, or NULL. */
+static int invite_refuse_state(sqlite3_context *ctx, const InviteRow *r) {
+  if (r->zRedeemed) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "key already used on %s UTC",
+                  r->zRedeemed);
+  } else if (r->zRevoked) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was revoked on %s UTC",
+                  r->id, r->zRevoked);
+  } else if (strcmp(r->zExpires, r->zNow) <= 0) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "key expired on %s UTC", r->zExpires);
+  } else {
+    return 0;
+  }
+  return 1;
+}
+
+/* A text option checked for length and header safety (it may reach an
+** email header). */
+static int option_text(sqlite3_context *ctx, InviteOption *pOpt, int nMax,
+                       const char **pz) {
+  *pz = 0;
+  if (pOpt->pValue == 0) return 0;
+  const char *z = (const char *)sqlite3_value_text(pOpt->pValue);
+  int n = sqlite3_value_bytes(pOpt->pValue);
+  if (z == 0) {
+    sqlite3_result_error_nomem(ctx);
+    return 1;
+  }
+  if (n > nMax) {
+    invite_errorf(ctx, SQLITE_TOOBIG, "option '%s' is too long: %d bytes, at most %d",
+                  pOpt->zName, n, nMax);
+    return 1;
+  }
+  if ((int)strlen(z) != n) {
+    invite_errorf(ctx, SQLITE_MISMATCH, "option '%s' contains a NUL byte",
+                  pOpt->zName);
+    return 1;
+  }
+  const char *zErr = emails_header_safe(z, n);
+  if (zErr && strcmp(pOpt->zName, "comments") != 0) {
+    invite_errorf(ctx, SQLITE_MISMATCH, "option '%s' %s", pOpt->zName, zErr);
+    return 1;
+  }
+  *pz = z;
+  return 0;
+}
+
+static int option_days(sqlite3_context *ctx, InviteOption *pOpt,
+                       sqlite3_int64 *pDays) {
+  *pDays = 0;
+  if (pOpt->pValue == 0) return 0;
+  sqlite3_int64 n = sqlite3_value_int64(pOpt->pValue);
+  if (n < 1 || n > DAYS_MAX) {
+    invite_errorf(ctx, SQLITE_RANGE, "option 'days' must be from 1 to %d, got %lld",
+                  DAYS_MAX, n);
+    return 1;
+  }
+  *pDays = n;
+  return 0;
+}
+
+/* url = base_url + ("?" or "&") + "key=" + key */
+static char *invite_url(const char *zBase, const char *zKey) {
+  return sqlite3_mprintf("%s%skey=%s", zBase, strchr(zBase, '?') ? "&" : "?",
+                         zKey);
+}
+
+static void invite_key_result(sqlite3_context *ctx, sqlite3_int64 id,
+                              const char *zKey, const char *zUrl,
+                              const char *zExpires) {
+  sqlite3_str *p = sqlite3_str_new(sqlite3_context_db_handle(ctx));
+  json_open(p);
+  json_key(p, "id"), json_int(p, id);
+  json_key(p, "key"), json_text(p, zKey);
+  json_key(p, "url"), json_text(p, zUrl);
+  json_key(p, "expires_at"), json_text(p, zExpires);
+  json_close(p);
+  json_result(ctx, p);
+}
+
+/* When a trigger refused the write, says why in the caller's words. */
+static const char SQL_SEATS[] =
+    "SELECT u.subscription_id, b.name, a.name, u.plan, u.seats, u.members,"
+    "       u.pending_invites, u.used, u.reserved"
+    "  FROM $S.seat_usage u, $S.businesses b, $S.apps a"
+    " WHERE u.subscription_id = ?1 AND b.id = u.business_id AND a.id = u.app_id";
+static const char SQL_PENDING[] =
+    "SELECT i.id, i.expires_at FROM $S.invites i, $S.invite_now t"
+    " WHERE i.email = ?1 COLLATE NOCASE AND i.subscription_id = ?2"
+    "   AND i.kind = 'member' AND i.redeemed_at IS NULL"
+    "   AND i.revoked_at IS NULL AND i.expires_at > t.now";
+static const char SQL_ROLE_EXISTS[] = "SELECT 1 FROM $S.roles WHERE id = ?1";
+
+static int row_exists(sqlite3_context *ctx, const char *zSql, sqlite3_int64 id) {
+  sqlite3_stmt *p = invite_stmt(ctx, zSql);
+  if (p == 0) return 1;
+  sqlite3_bind_int64(p, 1, id);
+  int b = sqlite3_step(p) == SQLITE_ROW;
+  sqlite3_reset(p);
+  return b;
+}
+
+static void explain_refusal(sqlite3_context *ctx, sqlite3_int64 iSub,
+                            sqlite3_int64 iRole, sqlite3_int64 iInviter,
+                            const char *zEmail) {
+  sqlite3 *db = sqlite3_context_db_handle(ctx);
+  char *zMsg = sqlite3_mprintf("%s", invite_db_message(db));
+  if (zMsg == 0) {
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  const char *z = zMsg;
+  if (strncmp(z, "invites: ", 9) == 0 || strncmp(z, "members: ", 9) == 0) z += 9;
+  if (strcmp(z, "seat limit reached") == 0) {
+    sqlite3_stmt *p = invite_stmt(ctx, SQL_SEATS);
+    if (p == 0) goto done;
+    sqlite3_bind_int64(p, 1, iSub);
+    if (sqlite3_step(p) == SQLITE_ROW) {
+      invite_errorf(ctx, SQLITE_CONSTRAINT,
+                    "seat limit reached: subscription %lld (%s, %s, plan '%s') "
+                    "has %d seats: %d members and %d pending invites",
+                    iSub, sqlite3_column_text(p, 1), sqlite3_column_text(p, 2),
+                    sqlite3_column_text(p, 3), sqlite3_column_int(p, 4),
+                    sqlite3_column_int(p, 5), sqlite3_column_int(p, 6));
+      sqlite3_reset(p);
+      goto done;
+    }
+    sqlite3_reset(p);
+  } else if (strncmp(z, "a pending invite for this person", 32) == 0 && zEmail) {
+    sqlite3_stmt *p = invite_stmt(ctx, SQL_PENDING);
+    if (p == 0) goto done;
+    sqlite3_bind_text(p, 1, zEmail, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(p, 2, iSub);
+    if (sqlite3_step(p) == SQLITE_ROW) {
+      invite_errorf(ctx, SQLITE_CONSTRAINT,
+                    "invite %lld for '%s' to subscription %lld is still pending "
+                    "(until %s UTC): use invite_resend(%lld)",
+                    sqlite3_column_int64(p, 0), zEmail, iSub,
+                    sqlite3_column_text(p, 1), sqlite3_column_int64(p, 0));
+      sqlite3_reset(p);
+      goto done;
+    }
+    sqlite3_reset(p);
+  } else if (strcmp(z, "role belongs to another app than the subscription") == 0 &&
+             iRole && !row_exists(ctx, SQL_ROLE_EXISTS, iRole)) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown role %lld", iRole);
+    goto done;
+  } else if (strcmp(z, "unknown inviter") == 0) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown inviter: no user %lld", iInviter);
+    goto done;
+  }
+  invite_errorf(ctx, SQLITE_CONSTRAINT, "%s", z);
+done:
+  sqlite3_free(zMsg);
+}
+
+/* ---- invite_create(invitee, subscription, role, inviter [, options]) ---- */
+
+static const char SQL_USER_BY_ID[] =
+    "SELECT email FROM $S.users WHERE id = ?1";
+static const char SQL_USER_BY_EMAIL[] =
+    "SELECT id, email FROM $S.users WHERE email = ?1 COLLATE NOCASE";
+/* One read for everything the insert needs: the subscription's business,
+** the time, the expiry, the link base. */
+static const char SQL_CREATE_CONTEXT[] =
+    "SELECT s.business_id, t.now,"
+    "       datetime(t.now, '+' || coalesce(?2, d.value) || ' days'), u.value"
+    "  FROM $S.subscriptions s, $S.invite_now t,"
+    "       $S.invite_settings d, $S.invite_settings u"
+    " WHERE s.id = ?1 AND d.business_id = s.business_id AND d.name = 'invite_days'"
+    "   AND u.business_id = s.business_id AND u.name = 'base_url'";
+static const char SQL_INSERT_MEMBER_INVITE[] =
+    "INSERT INTO $S.invites(kind, key_hash, inviter_id, user_id, email,"
+    "  first_name, last_name, business_id, subscription_id, role_id, comments,"
+    "  created_at, expires_at, last_sent_at)"
+    " VALUES('member', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?11)";
+
+enum { OPT_FIRST, OPT_LAST, OPT_DAYS, OPT_COMMENTS, OPT_COUNT };
+
+void invite_create_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  sqlite3 *db = sqlite3_context_db_handle(ctx);
+  sqlite3_int64 iUser = 0, iSub, iRole, iInviter, nDays;
+  char zEmail[EMAILS_MAX_ADDRESS + 1];
+  char zKey[KEYS_TEXT_CHARS + 1];
+  unsigned char aHash[KEYS_HASH_BYTES];
+  char *zUrl = 0;
+  const char *zFirst = 0, *zLast = 0, *zComments = 0;
+  InviteOption aOpt[OPT_COUNT] = {{"first_name", SQLITE_TEXT, 0},
+                                  {"last_name", SQLITE_TEXT, 0},
+                                  {"days", SQLITE_INTEGER, 0},
+                                  {"comments", SQLITE_TEXT, 0}};
+  InviteTx tx = {0, 0};
+  zKey[0] = 0;
+
+  int eInvitee = sqlite3_value_type(argv[0]);
+  if (eInvitee == SQLITE_INTEGER) {
+    if (invite_arg_id(ctx, argv, 0, "invitee", &iUser)) return;
+  } else if (eInvitee == SQLITE_TEXT) {
+    const char *z;
+    int n;
+    if (invite_arg_text(ctx, argv, 0, "invitee", 1024, &z, &n)) return;
+    const char *zErr = emails_normalize(z, n, zEmail);
+    if (zErr) {
+      invite_errorf(ctx, SQLITE_MISMATCH, "invalid email address '%q': %s", z, zErr);
+      return;
+    }
+  } else {
+    invite_errorf(ctx, SQLITE_MISMATCH,
+                  "argument 1 (invitee) must be a user id or an email address, got %s",
+                  eInvitee == SQLITE_NULL ? "NULL" : "another type");
+    return;
+  }
+  if (invite_arg_id(ctx, argv, 1, "subscription", &iSub)) return;
+  if (invite_arg_id(ctx, argv, 2, "role", &iRole)) return;
+  if (invite_arg_id(ctx, argv, 3, "inviter", &iInviter)) return;
+  if (argc > 4 && json_options(ctx, argv[4], 5, aOpt, OPT_COUNT)) return;
+  if (option_text(ctx, &aOpt[OPT_FIRST], NAME_MAX_BYTES, &zFirst) ||
+      option_text(ctx, &aOpt[OPT_LAST], NAME_MAX_BYTES, &zLast) ||
+      option_text(ctx, &aOpt[OPT_COMMENTS], COMMENTS_MAX_BYTES, &zComments) ||
+      option_days(ctx, &aOpt[OPT_DAYS], &nDays)) {
+    goto fail;
+  }
+
+  if (invite_verb_begin(ctx, &tx)) goto fail;
+
+  /* The invitee: a user by id, a user by address, or a new person. */
+  sqlite3_stmt *pStmt;
+  if (iUser) {
+    pStmt = invite_stmt(ctx, SQL_USER_BY_ID);
+    if (pStmt == 0) goto fail;
+    sqlite3_bind_int64(pStmt, 1, iUser);
+    if (sqlite3_step(pStmt) != SQLITE_ROW) {
+      sqlite3_reset(pStmt);
+      invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown invitee: no user %lld", iUser);
+      goto fail;
+    }
+    sqlite3_snprintf(sizeof zEmail, zEmail, "%s", sqlite3_column_text(pStmt, 0));
+    sqlite3_reset(pStmt);
+  } else {
+    pStmt = invite_stmt(ctx, SQL_USER_BY_EMAIL);
+    if (pStmt == 0) goto fail;
+    sqlite3_bind_text(pStmt, 1, zEmail, -1, SQLITE_STATIC);
+    if (sqlite3_step(pStmt) == SQLITE_ROW) {
+      iUser = sqlite3_column_int64(pStmt, 0);
+      sqlite3_snprintf(sizeof zEmail, zEmail, "%s", sqlite3_column_text(pStmt, 1));
+    }
+    sqlite3_reset(pStmt);
+    if (iUser == 0 && (zFirst == 0 || zLast == 0 || !zFirst[0] || !zLast[0])) {
+      invite_errorf(ctx, SQLITE_CONSTRAINT,
+                    "'%s' is not a user yet: give first_name and last_name in "
+                    "the options", zEmail);
+      goto fail;
+    }
+  }
+
+  pStmt = invite_stmt(ctx, SQL_CREATE_CONTEXT);
+  if (pStmt == 0) goto fail;
+  sqlite3_bind_int64(pStmt, 1, iSub);
+  if (nDays) sqlite3_bind_int64(pStmt, 2, nDays);
+  if (sqlite3_step(pStmt) != SQLITE_ROW) {
+    sqlite3_reset(pStmt);
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown subscription %lld", iSub);
+    goto fail;
+  }
+  sqlite3_int64 iBusiness = sqlite3_column_int64(pStmt, 0);
+  char zNow[20], zExpires[20];
+  sqlite3_snprintf(sizeof zNow, zNow, "%s", sqlite3_column_text(pStmt, 1));
+  sqlite3_snprintf(sizeof zExpires, zExpires, "%s", sqlite3_column_text(pStmt, 2));
+  zUrl = sqlite3_mprintf("%s", sqlite3_column_text(pStmt, 3));
+  sqlite3_reset(pStmt);
+  if (zUrl == 0) {
+    sqlite3_result_error_nomem(ctx);
+    goto fail;
+  }
+
+  if (keys_generate(zKey, aHash)) {
+    invite_errorf(ctx, SQLITE_ERROR, "cannot make a key");
+    goto fail;
+  }
+  pStmt = invite_stmt(ctx, SQL_INSERT_MEMBER_INVITE);
+  if (pStmt == 0) goto fail;
+  sqlite3_bind_blob(pStmt, 1, aHash, KEYS_HASH_BYTES, SQLITE_STATIC);
+  sqlite3_bind_int64(pStmt, 2, iInviter);
+  if (iUser) sqlite3_bind_int64(pStmt, 3, iUser);
+  sqlite3_bind_text(pStmt, 4, zEmail, -1, SQLITE_STATIC);
+  if (iUser == 0) {
+    sqlite3_bind_text(pStmt, 5, zFirst, -1, SQLITE_STATIC);
+    sqlite3_bind_text(pStmt, 6, zLast, -1, SQLITE_STATIC);
+  }
+  sqlite3_bind_int64(pStmt, 7, iBusiness);
+  sqlite3_bind_int64(pStmt, 8, iSub);
+  sqlite3_bind_int64(pStmt, 9, iRole);
+  if (zComments) sqlite3_bind_text(pStmt, 10, zComments, -1, SQLITE_STATIC);
+  sqlite3_bind_text(pStmt, 11, zNow, -1, SQLITE_STATIC);
+  sqlite3_bind_text(pStmt, 12, zExpires, -1, SQLITE_STATIC);
+  if (sqlite3_step(pStmt) != SQLITE_DONE) {
+    sqlite3_reset(pStmt);
+    explain_refusal(ctx, iSub, iRole, iInviter, zEmail);
+    goto fail;
+  }
+  sqlite3_reset(pStmt);
+  sqlite3_int64 iInvite = sqlite3_last_insert_rowid(db);
+
+  char *zLink = invite_url(zUrl, zKey);
+  if (zLink == 0) {
+    sqlite3_result_error_nomem(ctx);
+    goto fail;
+  }
+  if (invite_verb_end(ctx, &tx, 1)) {
+    sodium_memzero(zLink, strlen(zLink));
+    sqlite3_free(zLink);
+    goto fail;
+  }
+  invite_key_result(ctx, iInvite, zKey, zLink, zExpires);
+  sodium_memzero(zLink, strlen(zLink));
+  sqlite3_free(zLink);
+  goto done;
+fail:
+  invite_verb_end(ctx, &tx, 0);
+done:
+  sodium_memzero(zKey, sizeof zKey);
+  sqlite3_free(zUrl);
+  json_options_free(aOpt, OPT_COUNT);
+}
+
+/* ---- invite_redeem(key [, redeemer]) ---- */
+
+static const char SQL_USER_EMAIL[] = "SELECT email FROM $S.users WHERE id = ?1";
+static const char SQL_INSERT_USER[] =
+    "INSERT INTO $S.users(email, first_name, last_name) VALUES(?1, ?2, ?3)";
+static const char SQL_REDEEM[] =
+    "UPDATE $S.invites SET redeemed_at = ?2, redeemed_by = ?3 WHERE id = ?1";
+static const char SQL_REDEEMED[] =
+    "SELECT i.business_id, i.subscription_id, i.role_id,"
+    "       (SELECT m.id FROM $S.members m WHERE m.invite_id = i.id)"
+    "  FROM $S.invites i WHERE i.id = ?1";
+
+/* The user who redeems: the one named by `redeemer`, else the invitee,
+** created now when new. 0 with the error set when refused. */
+static sqlite3_int64 redeemer_user(sqlite3_context *ctx, sqlite3_value *pRedeemer,
+                                   const InviteRow *r) {
+  sqlite3 *db = sqlite3_context_db_handle(ctx);
+  char zEmail[EMAILS_MAX_ADDRESS + 1];
+  const char *zWho = r->zEmail;
+  int eType = pRedeemer ? sqlite3_value_type(pRedeemer) : SQLITE_NULL;
+  if (eType == SQLITE_INTEGER) {
+    sqlite3_int64 iUser = sqlite3_value_int64(pRedeemer);
+    sqlite3_stmt *p = invite_stmt(ctx, SQL_USER_EMAIL);
+    if (p == 0) return 0;
+    sqlite3_bind_int64(p, 1, iUser);
+    if (sqlite3_step(p) != SQLITE_ROW) {
+      sqlite3_reset(p);
+      invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown redeemer: no user %lld", iUser);
+      return 0;
+    }
+    int bMatch = r->zEmail == 0 ||
+                 sqlite3_stricmp((const char *)sqlite3_column_text(p, 0), r->zEmail) == 0;
+    sqlite3_reset(p);
+    if (!bMatch) {
+      invite_errorf(ctx, SQLITE_CONSTRAINT,
+                    "this invite is addressed to another email address");
+      return 0;
+    }
+    return iUser;
+  }
+  if (eType == SQLITE_TEXT) {
+    const char *z = (const char *)sqlite3_value_text(pRedeemer);
+    int n = sqlite3_value_bytes(pRedeemer);
+    const char *zErr = n > 1024 ? "address longer than 254 characters"
+                                : emails_normalize(z, n, zEmail);
+    if (zErr) {
+      invite_errorf(ctx, SQLITE_MISMATCH, "invalid redeemer email address: %s", zErr);
+      return 0;
+    }
+    if (r->zEmail && sqlite3_stricmp(zEmail, r->zEmail) != 0) {
+      invite_errorf(ctx, SQLITE_CONSTRAINT,
+                    "this invite is addressed to another email address");
+      return 0;
+    }
+    zWho = zEmail;
+  } else if (eType != SQLITE_NULL) {
+    invite_errorf(ctx, SQLITE_MISMATCH,
+                  "argument 2 (redeemer) must be a user id or an email address");
+    return 0;
+  }
+  if (r->iUser) return r->iUser;
+  if (zWho == 0) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT,
+                  "this invite is not addressed to anyone: name the redeemer");
+    return 0;
+  }
+  sqlite3_stmt *p = invite_stmt(ctx, SQL_USER_BY_EMAIL);
+  if (p == 0) return 0;
+  sqlite3_bind_text(p, 1, zWho, -1, SQLITE_TRANSIENT);
+  sqlite3_int64 iUser = sqlite3_step(p) == SQLITE_ROW ? sqlite3_column_int64(p, 0) : 0;
+  sqlite3_reset(p);
+  if (iUser) return iUser;
+  p = invite_stmt(ctx, SQL_INSERT_USER);
+  if (p == 0) return 0;
+  sqlite3_bind_text(p, 1, zWho, -1, SQLITE_TRANSIENT);
+  if (r->zFirst) sqlite3_bind_text(p, 2, r->zFirst, -1, SQLITE_TRANSIENT);
+  if (r->zLast) sqlite3_bind_text(p, 3, r->zLast, -1, SQLITE_TRANSIENT);
+  if (invite_stmt_done(ctx, p, "cannot create the user")) return 0;
+  return sqlite3_last_insert_rowid(db);
+}
+
+void invite_redeem_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  unsigned char aHash[KEYS_HASH_BYTES];
+  InviteTx tx = {0, 0};
+  sqlite3_stmt *pFound = 0;
+  InviteRow row;
+  if (arg_key(ctx, argv, aHash)) return;
+  if (argc > 1) {
+    int e = sqlite3_value_type(argv[1]);
+    if (e != SQLITE_NULL && e != SQLITE_INTEGER && e != SQLITE_TEXT) {
+      invite_errorf(ctx, SQLITE_MISMATCH,
+                    "argument 2 (redeemer) must be a user id or an email address");
+      return;
+    }
+  }
+  if (invite_verb_begin(ctx, &tx)) return;
+  pFound = invite_find_by_key(ctx, aHash, &row);
+  if (pFound == 0) goto fail;
+  if (invite_refuse_state(ctx, &row)) goto fail;
+  sqlite3_int64 iInvite = row.id;
+  char zKind[16], zNow[20];
+  sqlite3_snprintf(sizeof zKind, zKind, "%s", row.zKind);
+  sqlite3_snprintf(sizeof zNow, zNow, "%s", row.zNow);
+  sqlite3_int64 iUser = redeemer_user(ctx, argc > 1 ? argv[1] : 0, &row);
+  sqlite3_reset(pFound); /* row's text is no longer needed */
+  pFound = 0;
+  if (iUser == 0) goto fail;
+
+  sqlite3_stmt *p = invite_stmt(ctx, SQL_REDEEM);
+  if (p == 0) goto fail;
+  sqlite3_bind_int64(p, 1, iInvite);
+  sqlite3_bind_text(p, 2, zNow, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(p, 3, iUser);
+  if (sqlite3_step(p) != SQLITE_DONE) {
+    sqlite3_reset(p);
+    explain_refusal(ctx, 0, 0, 0, 0);
+    goto fail;
+  }
+  sqlite3_reset(p);
+
+  sqlite3_str *pOut = sqlite3_str_new(sqlite3_context_db_handle(ctx));
+  json_open(pOut);
+  json_key(pOut, "invite_id"), json_int(pOut, iInvite);
+  json_key(pOut, "kind"), json_text(pOut, zKind);
+  json_key(pOut, "user_id"), json_int(pOut, iUser);
+  p = invite_stmt(ctx, SQL_REDEEMED);
+  if (p == 0) {
+    sqlite3_free(sqlite3_str_finish(pOut));
+    goto fail;
+  }
+  sqlite3_bind_int64(p, 1, iInvite);
+  if (sqlite3_step(p) == SQLITE_ROW) {
+    json_key(pOut, "business_id"), json_value(pOut, sqlite3_column_value(p, 0));
+    if (strcmp(zKind, "member") == 0) {
+      json_key(pOut, "subscription_id"), json_value(pOut, sqlite3_column_value(p, 1));
+      json_key(pOut, "role_id"), json_value(pOut, sqlite3_column_value(p, 2));
+      json_key(pOut, "member_id"), json_value(pOut, sqlite3_column_value(p, 3));
+    }
+  }
+  sqlite3_reset(p);
+  json_close(pOut);
+  if (invite_verb_end(ctx, &tx, 1)) {
+    sqlite3_free(sqlite3_str_finish(pOut));
+    return;
+  }
+  json_result(ctx, pOut);
+  sodium_memzero(aHash, sizeof aHash);
+  return;
+fail:
+  if (pFound) sqlite3_reset(pFound);
+  invite_verb_end(ctx, &tx, 0);
+  sodium_memzero(aHash, sizeof aHash);
+}
+
+/* ---- invite_peek(key): what the key would grant; consumes nothing ---- */
+
+static const char SQL_PEEK[] =
+    "SELECT s.state, s.kind, s.business_id, s.business, s.subscription_id,"
+    "       s.app, s.plan, s.role_id, s.role, s.inviter_id, u.first_name,"
+    "       u.last_name, s.email, s.created_at, s.expires_at, s.redeemed_at,"
+    "       s.revoked_at, s.session_id"
+    "  FROM $S.invite_status s LEFT JOIN $S.users u ON u.id = s.inviter_id"
+    " WHERE s.invite_id = ?1";
+
+void invite_peek_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  unsigned char aHash[KEYS_HASH_BYTES];
+  InviteRow row;
+  if (arg_key(ctx, argv, aHash)) return;
+  sqlite3_stmt *pFound = invite_find_by_key(ctx, aHash, &row);
+  sodium_memzero(aHash, sizeof aHash);
+  if (pFound == 0) return;
+  sqlite3_int64 iInvite = row.id;
+  sqlite3_reset(pFound);
+  sqlite3_stmt *p = invite_stmt(ctx, SQL_PEEK);
+  if (p == 0) return;
+  sqlite3_bind_int64(p, 1, iInvite);
+  if (sqlite3_step(p) != SQLITE_ROW) {
+    sqlite3_reset(p);
+    invite_error_db(ctx, "cannot read invite %lld", iInvite);
+    return;
+  }
+  static const char *const azCol[] = {
+      "state", "kind", "business_id", "business", "subscription_id", "app",
+      "plan", "role_id", "role", "inviter_id", "inviter_first_name",
+      "inviter_last_name", "email", "created_at", "expires_at",
+      "redeemed_at", "revoked_at", "session_id"};
+  sqlite3_str *pOut = sqlite3_str_new(sqlite3_context_db_handle(ctx));
+  json_open(pOut);
+  json_key(pOut, "invite_id"), json_int(pOut, iInvite);
+  for (int i = 0; i < (int)(sizeof azCol / sizeof azCol[0]); i++) {
+    json_key(pOut, azCol[i]);
+    json_value(pOut, sqlite3_column_value(p, i));
+  }
+  int bPending = strcmp((const char *)sqlite3_column_text(p, 0), "pending") == 0;
+  json_key(pOut, "can_redeem");
+  sqlite3_str_appendall(pOut, bPending ? "true" : "false");
+  json_close(pOut);
+  sqlite3_reset(p);
+  json_result(ctx, pOut);
+}
+
+/* ---- invite_revoke(invite) ---- */
+
+static const char SQL_REVOKE[] =
+    "UPDATE $S.invites SET revoked_at = ?2 WHERE id = ?1";
+
+void invite_revoke_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  sqlite3_int64 iInvite;
+  InviteTx tx = {0, 0};
+  if (invite_arg_id(ctx, argv, 0, "invite", &iInvite)) return;
+  if (invite_verb_begin(ctx, &tx)) return;
+  sqlite3_stmt *p = invite_stmt(ctx, SQL_BY_ID);
+  if (p == 0) goto fail;
+  sqlite3_bind_int64(p, 1, iInvite);
+  if (sqlite3_step(p) != SQLITE_ROW) {
+    sqlite3_reset(p);
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown invite %lld", iInvite);
+    goto fail;
+  }
+  InviteRow row;
+  invite_row_read(p, &row);
+  char zNow[20];
+  sqlite3_snprintf(sizeof zNow, zNow, "%s", row.zNow);
+  if (row.zRedeemed) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was already accepted on %s UTC",
+                  iInvite, row.zRedeemed);
+  } else if (row.zRevoked) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was already revoked on %s UTC",
+                  iInvite, row.zRevoked);
+  }
+  int bRefused = row.zRedeemed || row.zRevoked;
+  sqlite3_reset(p);
+  if (bRefused) goto fail;
+  p = invite_stmt(ctx, SQL_REVOKE);
+  if (p == 0) goto fail;
+  sqlite3_bind_int64(p, 1, iInvite);
+  sqlite3_bind_text(p, 2, zNow, -1, SQLITE_STATIC);
+  if (sqlite3_step(p) != SQLITE_DONE) {
+    sqlite3_reset(p);
+    explain_refusal(ctx, 0, 0, 0, 0);
+    goto fail;
+  }
+  sqlite3_reset(p);
+  if (invite_verb_end(ctx, &tx, 1)) return;
+  sqlite3_result_int(ctx, 1);
+  return;
+fail:
+  invite_verb_end(ctx, &tx, 0);
+}
+
+/* ---- invite_resend(invite [, options]) ---- */
+
+static const char SQL_RESEND_CONTEXT[] =
+    "SELECT i.subscription_id, i.email,"
+    "       datetime(t.now, '+' || coalesce(?2, d.value) || ' days'), u.value"
+    "  FROM $S.invites i, $S.invite_now t, $S.invite_settings d,"
+    "       $S.invite_settings u"
+    " WHERE i.id = ?1 AND d.business_id = i.business_id AND d.name = 'invite_days'"
+    "   AND u.business_id = i.business_id AND u.name = 'base_url'";
+static const char SQL_RESEND[] =
+    "UPDATE $S.invites SET key_hash = ?2, expires_at = ?3,"
+    "       sent_count = sent_count + 1, last_sent_at = ?4 WHERE id = ?1";
+/* keep_old_keys: the key just retired (and any kept before) stays good;
+** otherwise every old key of the invite is dead. */
+static const char SQL_OLD_KEYS_LIVE[] =
+    "UPDATE $S.invite_old_keys SET live = ?2"
+    " WHERE invite_id = ?1 AND live IS NOT ?2 AND (?2 = 0 OR key_hash = ?3)";
+
+enum { OPT_KEEP, OPT_RESEND_DAYS, OPT_RESEND_COUNT };
+
+void invite_resend_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  sqlite3_int64 iInvite, nDays = 0;
+  InviteOption aOpt[OPT_RESEND_COUNT] = {{"keep_old_keys", SQLITE_INTEGER, 0},
+                                         {"days", SQLITE_INTEGER, 0}};
+  InviteTx tx = {0, 0};
+  char zKey[KEYS_TEXT_CHARS + 1];
+  unsigned char aHash[KEYS_HASH_BYTES], aOldHash[KEYS_HASH_BYTES];
+  char *zUrl = 0, *zLink = 0;
+  zKey[0] = 0;
+  if (invite_arg_id(ctx, argv, 0, "invite", &iInvite)) return;
+  if (argc > 1 && json_options(ctx, argv[1], 2, aOpt, OPT_RESEND_COUNT)) return;
+  if (option_days(ctx, &aOpt[OPT_RESEND_DAYS], &nDays)) goto fail;
+  int bKeep = aOpt[OPT_KEEP].pValue && sqlite3_value_int(aOpt[OPT_KEEP].pValue);
+
+  if (invite_verb_begin(ctx, &tx)) goto fail;
+  sqlite3_stmt *p = invite_stmt(ctx, SQL_BY_ID);
+  if (p == 0) goto fail;
+  sqlite3_bind_int64(p, 1, iInvite);
+  if (sqlite3_step(p) != SQLITE_ROW) {
+    sqlite3_reset(p);
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown invite %lld", iInvite);
+    goto fail;
+  }
+  InviteRow row;
+  invite_row_read(p, &row);
+  char zNow[20];
+  sqlite3_snprintf(sizeof zNow, zNow, "%s", row.zNow);
+  if (row.zRedeemed) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was already accepted on %s UTC",
+                  iInvite, row.zRedeemed);
+  } else if (row.zRevoked) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was revoked on %s UTC",
+                  iInvite, row.zRevoked);
+  }
+  int bRefused = row.zRedeemed || row.zRevoked;
+  sqlite3_reset(p);
+  if (bRefused) goto fail;
+
+  p = invite_stmt(ctx, SQL_RESEND_CONTEXT);
+  if (p == 0) goto fail;
+  sqlite3_bind_int64(p, 1, iInvite);
+  if (nDays) sqlite3_bind_int64(p, 2, nDays);
+  if (sqlite3_step(p) != SQLITE_ROW) {
+    sqlite3_reset(p);
+    invite_error_db(ctx, "cannot read invite %lld", iInvite);
+    goto fail;
+  }
+  sqlite3_int64 iSub = sqlite3_column_int64(p, 0);
+  char zEmail[EMAILS_MAX_ADDRESS + 1], zExpires[20];
+  sqlite3_snprintf(sizeof zEmail, zEmail, "%s",
+                   sqlite3_column_text(p, 1) ? (const char *)sqlite3_column_text(p, 1) : "");
+  sqlite3_snprintf(sizeof zExpires, zExpires, "%s", sqlite3_column_text(p, 2));
+  zUrl = sqlite3_mprintf("%s", sqlite3_column_text(p, 3));
+  sqlite3_reset(p);
+  if (zUrl == 0) {
+    sqlite3_result_error_nomem(ctx);
+    goto fail;
+  }
+
+  /* The hash being retired, to keep it good when asked. */
+  static const char SQL_CURRENT_HASH[] = "SELECT key_hash FROM $S.invites WHERE id = ?1";
+  p = invite_stmt(ctx, SQL_CURRENT_HASH);
+  if (p == 0) goto fail;
+  sqlite3_bind_int64(p, 1, iInvite);
+  if (sqlite3_step(p) != SQLITE_ROW || sqlite3_column_bytes(p, 0) != KEYS_HASH_BYTES) {
+    sqlite3_reset(p);
+    invite_errorf(ctx, SQLITE_CORRUPT, "invite %lld has no valid key hash", iInvite);
+    goto fail;
+  }
+  memcpy(aOldHash, sqlite3_column_blob(p, 0), KEYS_HASH_BYTES);
+  sqlite3_reset(p);
+
+  if (keys_generate(zKey, aHash)) {
+    invite_errorf(ctx, SQLITE_ERROR, "cannot make a key");
+    goto fail;
+  }
+  p = invite_stmt(ctx, SQL_RESEND);
+  if (p == 0) goto fail;
+  sqlite3_bind_int64(p, 1, iInvite);
+  sqlite3_bind_blob(p, 2, aHash, KEYS_HASH_BYTES, SQLITE_STATIC);
+  sqlite3_bind_text(p, 3, zExpires, -1, SQLITE_STATIC);
+  sqlite3_bind_text(p, 4, zNow, -1, SQLITE_STATIC);
+  if (sqlite3_step(p) != SQLITE_DONE) {
+    sqlite3_reset(p);
+    explain_refusal(ctx, iSub, 0, 0, zEmail[0] ? zEmail : 0);
+    goto fail;
+  }
+  sqlite3_reset(p);
+  p = invite_stmt(ctx, SQL_OLD_KEYS_LIVE);
+  if (p == 0) goto fail;
+  sqlite3_bind_int64(p, 1, iInvite);
+  sqlite3_bind_int(p, 2, bKeep);
+  sqlite3_bind_blob(p, 3, aOldHash, KEYS_HASH_BYTES, SQLITE_STATIC);
+  if (invite_stmt_done(ctx, p, "cannot update the old keys")) goto fail;
+
+  zLink = invite_url(zUrl, zKey);
+  if (zLink == 0) {
+    sqlite3_result_error_nomem(ctx);
+    goto fail;
+  }
+  if (invite_verb_end(ctx, &tx, 1)) goto done;
+  invite_key_result(ctx, iInvite, zKey, zLink, zExpires);
+  goto done;
+fail:
+  invite_verb_end(ctx, &tx, 0);
+done:
+  if (zLink) sodium_memzero(zLink, strlen(zLink));
+  sqlite3_free(zLink);
+  sodium_memzero(zKey, sizeof zKey);
+  sqlite3_free(zUrl);
+  json_options_free(aOpt, OPT_RESEND_COUNT);
+}

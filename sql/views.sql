@@ -1,0 +1,77 @@
+-- views.sql — the answers. Pure SQL: a client that has not loaded the
+-- extension (a reporting tool) reads every one of them.
+
+-- The current time: the pinned clock (invite_clock) or the real one. Verbs,
+-- triggers and views all read it here.
+CREATE VIEW $S.invite_now AS
+SELECT coalesce((SELECT value FROM invite_meta WHERE name = 'clock'),
+                datetime('now')) AS now;
+
+-- Every setting for every business: the business's own value, else the
+-- default for all (business_id NULL), else the built-in default.
+CREATE VIEW $S.invite_settings AS
+SELECT b.id AS business_id, d.name AS name,
+       coalesce((SELECT s.value FROM settings s
+                  WHERE s.business_id = b.id AND s.name = d.name),
+                (SELECT s.value FROM settings s
+                  WHERE s.business_id IS NULL AND s.name = d.name),
+                d.value) AS value
+  FROM businesses b, invite_setting_defs d;
+
+-- Who may act as an account manager of a business.
+CREATE VIEW $S.business_managers AS
+SELECT business_id, user_id FROM account_managers;
+
+-- Seats per subscription. used: members holding a seat; reserved: pending
+-- invites that will take one; available: seats - used - reserved (NULL when
+-- the subscription is unlimited).
+CREATE VIEW $S.seat_usage AS
+SELECT subscription_id, business_id, app_id, plan, seats,
+       members, pending_invites,
+       members AS used, pending_invites AS reserved,
+       seats - members - pending_invites AS available
+  FROM (SELECT s.id AS subscription_id, s.business_id, s.app_id, s.plan, s.seats,
+               (SELECT count(*) FROM members m
+                 WHERE m.subscription_id = s.id) AS members,
+               (SELECT count(*) FROM invites i, invite_now t
+                 WHERE i.subscription_id = s.id AND i.redeemed_at IS NULL
+                   AND i.revoked_at IS NULL AND i.expires_at > t.now)
+                 AS pending_invites
+          FROM subscriptions s);
+
+-- Every invite with its derived state.
+CREATE VIEW $S.invite_status AS
+SELECT i.id AS invite_id, i.kind,
+       CASE WHEN i.redeemed_at IS NOT NULL THEN 'accepted'
+            WHEN i.revoked_at IS NOT NULL THEN 'revoked'
+            WHEN i.expires_at <= t.now THEN 'expired'
+            ELSE 'pending' END AS state,
+       i.business_id, b.name AS business,
+       i.subscription_id, a.name AS app, s.plan,
+       i.role_id, r.name AS role,
+       i.email, i.user_id, i.inviter_id, u.email AS inviter_email,
+       i.session_id, i.created_at, i.expires_at, i.redeemed_at,
+       i.redeemed_by, i.revoked_at, i.sent_count, i.last_sent_at
+  FROM invites i
+  JOIN invite_now t
+  LEFT JOIN businesses b ON b.id = i.business_id
+  LEFT JOIN subscriptions s ON s.id = i.subscription_id
+  LEFT JOIN apps a ON a.id = s.app_id
+  LEFT JOIN roles r ON r.id = i.role_id
+  LEFT JOIN users u ON u.id = i.inviter_id;
+
+-- What the Invite User page offers: business -> app -> subscription -> role,
+-- in that order, with the seat information of the subscription.
+CREATE VIEW $S.invite_options AS
+SELECT b.id AS business_id, b.name AS business,
+       a.id AS app_id, a.name AS app,
+       s.id AS subscription_id, s.plan,
+       su.seats, su.used, su.reserved, su.available,
+       (su.available IS NULL OR su.available > 0) AS has_seat,
+       r.id AS role_id, r.name AS role, r.rank, r.can_invite
+  FROM businesses b
+  JOIN subscriptions s ON s.business_id = b.id
+  JOIN apps a ON a.id = s.app_id
+  JOIN roles r ON r.app_id = s.app_id
+  JOIN seat_usage su ON su.subscription_id = s.id
+ ORDER BY b.name, a.name, s.plan, s.id, r.rank DESC, r.name;
