@@ -213,6 +213,7 @@ static const char SQL_PENDING[] =
     "   AND i.kind = 'member' AND i.redeemed_at IS NULL"
     "   AND i.revoked_at IS NULL AND i.expires_at > t.now";
 static const char SQL_ROLE_EXISTS[] = "SELECT 1 FROM $S.roles WHERE id = ?1";
+static const char SQL_USER_EXISTS[] = "SELECT 1 FROM $S.users WHERE id = ?1";
 
 static int row_exists(sqlite3_context *ctx, const char *zSql, sqlite3_int64 id) {
   sqlite3_stmt *p = invite_stmt(ctx, zSql);
@@ -268,7 +269,9 @@ static void explain_refusal(sqlite3_context *ctx, sqlite3_int64 iSub,
              iRole && !row_exists(ctx, SQL_ROLE_EXISTS, iRole)) {
     invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown role %lld", iRole);
     goto done;
-  } else if (strcmp(z, "unknown inviter") == 0) {
+  } else if ((strcmp(z, "unknown inviter") == 0 ||
+              strcmp(z, "inviter may not invite to this subscription") == 0) &&
+             iInviter && !row_exists(ctx, SQL_USER_EXISTS, iInviter)) {
     invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown inviter: no user %lld", iInviter);
     goto done;
   }
@@ -324,7 +327,12 @@ void invite_create_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     if (invite_arg_text(ctx, argv, 0, "invitee", 1024, &z, &n)) return;
     const char *zErr = emails_normalize(z, n, zEmail);
     if (zErr) {
-      invite_errorf(ctx, SQLITE_MISMATCH, "invalid email address '%q': %s", z, zErr);
+      /* Quote the address only when it is safe to print on one line. */
+      if (emails_header_safe(z, n) == 0) {
+        invite_errorf(ctx, SQLITE_MISMATCH, "invalid email address '%q': %s", z, zErr);
+      } else {
+        invite_errorf(ctx, SQLITE_MISMATCH, "invalid email address: %s", zErr);
+      }
       return;
     }
   } else {
@@ -500,7 +508,8 @@ static sqlite3_int64 redeemer_user(sqlite3_context *ctx, sqlite3_value *pRedeeme
                     "this invite is addressed to another email address");
       return 0;
     }
-    zWho = zEmail;
+    /* A new user gets the address the invite was sent to, if any. */
+    if (r->zEmail == 0) zWho = zEmail;
   } else if (eType != SQLITE_NULL) {
     invite_errorf(ctx, SQLITE_MISMATCH,
                   "argument 2 (redeemer) must be a user id or an email address");

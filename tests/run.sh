@@ -43,6 +43,7 @@ run_sql() {
   exp=${f%.sql}.expected
   dir=$work/$(basename "$f" .sql)
   mkdir -p "$dir"
+  cp "$here"/sql/*.inc "$dir"/ 2>/dev/null
   if [ "${VALGRIND:-}" = 1 ]; then
     (cd "$dir" && valgrind -q --leak-check=full --error-exitcode=99 \
        --errors-for-leak-kinds=definite sqlite3 -batch -bail -cmd ".load $INVITE_SO" :memory: \
