@@ -13,10 +13,11 @@ SQLITE_CFLAGS := $(shell $(PKG_CONFIG) --cflags sqlite3 2>/dev/null)
 SQLITE_LIBS   := $(or $(shell $(PKG_CONFIG) --libs sqlite3 2>/dev/null),-lsqlite3)
 
 # Order matters: invite_init() runs them in this order.
-SQL_FILES = sql/schema.sql sql/views.sql sql/triggers.sql
+SQL_FILES = sql/schema.sql sql/views.sql sql/triggers.sql sql/email.sql
 
 EXT_SRC = ext/invite.c ext/util.c ext/json.c ext/keys.c ext/emails.c \
-          ext/clock.c ext/schema.c ext/verbs_invite.c ext/seats.c
+          ext/clock.c ext/schema.c ext/verbs_invite.c ext/seats.c \
+          ext/macro.c ext/macro_sql.c ext/outbox.c
 EXT_OBJ = $(EXT_SRC:ext/%.c=$(BUILD)/%.o)
 
 ALL_CFLAGS = $(CFLAGS) $(WARN) -fPIC -I$(BUILD) -Iext $(SQLITE_CFLAGS) $(SODIUM_CFLAGS)
@@ -33,7 +34,7 @@ $(BUILD)/sql_embed.h: $(SQL_FILES) tools/embed-sql.sh
 	@mkdir -p $(BUILD)
 	sh tools/embed-sql.sh $@ $(SQL_FILES)
 
-$(BUILD)/%.o: ext/%.c ext/invite.h ext/verbs.h $(BUILD)/sql_embed.h
+$(BUILD)/%.o: ext/%.c ext/invite.h ext/verbs.h ext/macro.h $(BUILD)/sql_embed.h
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # The extension links libsodium, not libsqlite3: SQLite calls go through the

@@ -47,6 +47,12 @@ static const struct InviteFuncDef {
     /* pure: constant answers */
     {"invite_version", 0, FLAGS_PURE, invite_version_func},
     {"invite_debug", 0, SQLITE_UTF8 | SQLITE_INNOCUOUS, invite_debug_func},
+    /* pure: templates; the templates triggers call the last two, so they
+    ** must stay INNOCUOUS. invite_raise only fails (RAISE with a computed
+    ** message); not DETERMINISTIC, so it is never evaluated ahead of time. */
+    {"macro_expand", 2, FLAGS_PURE, macro_expand_func},
+    {"invite_template_check", 1, FLAGS_PURE, invite_template_check_func},
+    {"invite_raise", 1, SQLITE_UTF8 | SQLITE_INNOCUOUS, invite_raise_func},
     /* verbs: write, and return keys */
     {"invite_create", 4, FLAGS_VERB, invite_create_func},
     {"invite_create", 5, FLAGS_VERB, invite_create_func},

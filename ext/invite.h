@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "macro.h"
+
 #ifndef INVITE_MAIN_FILE
 SQLITE_EXTENSION_INIT3
 #endif
@@ -135,6 +137,13 @@ const char *emails_normalize(const char *zIn, int nIn, char *zOut);
 /* NULL when z has no CR/LF or other control character, else a message. */
 const char *emails_header_safe(const char *z, int n);
 int emails_register(sqlite3 *db);
+
+/* ---- macro_sql.c: macro_expand() and the template check ---- */
+/* Expands zText with the sorted values a[] into a NUL-terminated string the
+** caller frees with sqlite3_free (*pnOut bytes before the NUL), bounded by
+** SQLITE_LIMIT_LENGTH. NULL with the error "<name>: <zWhat><why>" set. */
+char *macro_render(sqlite3_context *ctx, const char *zWhat, const char *zText,
+                   size_t nText, const MacroValue *a, size_t n, size_t *pnOut);
 
 /* ---- outbox.c: rendered emails waiting for tools/invite-mail ---- */
 /* Template kinds: "member_invite", "guest_invite", "session_invite",

@@ -20,6 +20,10 @@ INVITE_SQL_FUNC(invite_redeem_func);
 INVITE_SQL_FUNC(invite_peek_func);
 INVITE_SQL_FUNC(invite_revoke_func);
 INVITE_SQL_FUNC(invite_resend_func);
+/* macro_sql.c */
+INVITE_SQL_FUNC(macro_expand_func);
+INVITE_SQL_FUNC(invite_template_check_func);
+INVITE_SQL_FUNC(invite_raise_func);
 /* seats.c */
 INVITE_SQL_FUNC(seat_available_func);
 

@@ -437,7 +437,9 @@ void invite_create_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     sqlite3_result_error_nomem(ctx);
     goto fail;
   }
-  if (invite_verb_end(ctx, &tx, 1)) {
+  /* The invitation email, in this transaction: no invite without it. */
+  if (outbox_enqueue_invite(ctx, "member_invite", iInvite, zKey, zLink) ||
+      invite_verb_end(ctx, &tx, 1)) {
     sodium_memzero(zLink, strlen(zLink));
     sqlite3_free(zLink);
     goto fail;
@@ -827,6 +829,7 @@ void invite_resend_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     sqlite3_result_error_nomem(ctx);
     goto fail;
   }
+  if (outbox_enqueue_invite(ctx, "resend", iInvite, zKey, zLink)) goto fail;
   if (invite_verb_end(ctx, &tx, 1)) goto done;
   invite_key_result(ctx, iInvite, zKey, zLink, zExpires);
   goto done;

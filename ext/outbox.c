@@ -1,0 +1,276 @@
+/*
+** outbox.c — renders a template into the outbox, in the caller's
+** transaction: outbox_enqueue() and outbox_enqueue_invite() (invite.h).
+**
+**   -- invite_create() ends with, before its commit:
+**   outbox_enqueue_invite(ctx, "member_invite", iInvite, zKey, zUrl);
+**   -- then, for any client:
+**   SELECT recipient, subject, body FROM outbox_pending;
+**
+** The template is the business's row of the kind, else the built-in default
+** (business_id NULL). Every known macro is defined on every email: those the
+** caller does not give expand to "" (a template may use any known macro, the
+** templates trigger has checked the names). The key is stored once more in
+** outbox.secret so the outbox_scrub trigger can remove it from the body as
+** soon as the email is sent. Buffers that held the key are wiped.
+**
+** Errors carry the calling verb's name: "invite_create: cannot queue the
+** email: outbox: invalid recipient address". The verb then rolls back, so
+** an invite never exists without its email.
+*/
+#include "invite.h"
+
+#include <sodium.h>
+#include <string.h>
+
+/* The business's template of the kind first, then the default. */
+static const char SQL_TEMPLATE[] =
+    "SELECT subject, body FROM $S.templates"
+    " WHERE kind = ?1 AND ifnull(business_id, 0) IN (?2, 0)"
+    " ORDER BY ifnull(business_id, 0) = 0 LIMIT 1";
+
+/* Message-ID: random, fixed now, so a resent copy after a crash carries the
+** same one. The domain is the mail_domain setting. */
+static const char SQL_OUTBOX_INSERT[] =
+    "INSERT INTO $S.outbox(kind, invite_id, business_id, recipient,"
+    "  recipient_name, subject, body, secret, message_id, next_attempt_at,"
+    "  created_at)"
+    " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+    "  '<' || lower(hex(randomblob(16))) || '@' || coalesce("
+    "    (SELECT value FROM $S.invite_settings"
+    "      WHERE business_id = ?3 AND name = 'mail_domain'),"
+    "    (SELECT value FROM $S.settings"
+    "      WHERE business_id IS NULL AND name = 'mail_domain'),"
+    "    (SELECT value FROM $S.invite_setting_defs WHERE name = 'mail_domain'))"
+    "  || '>', t.now, t.now"
+    " FROM $S.invite_now t";
+
+static void wipe_free(char *z, size_t n) {
+  if (z) {
+    sodium_memzero(z, n);
+    sqlite3_free(z);
+  }
+}
+
+int outbox_enqueue(sqlite3_context *ctx, const char *zKind,
+                   sqlite3_int64 iBusiness, sqlite3_int64 iInvite,
+                   const char *zTo, const char *zToName,
+                   const OutboxMacro *aMacro, int nMacro, const char *zSecret) {
+  MacroValue aVal[32];
+  char *zSubject = 0, *zBody = 0;
+  size_t nSubject = 0, nBody = 0;
+  int rc = SQLITE_ERROR;
+
+  /* The known macros, all "", then the caller's values: still sorted. */
+  if (macro_known_count > sizeof aVal / sizeof aVal[0]) {
+    invite_errorf(ctx, SQLITE_INTERNAL, "too many macros");
+    return SQLITE_INTERNAL;
+  }
+  memcpy(aVal, macro_known, macro_known_count * sizeof aVal[0]);
+  for (int i = 0; i < nMacro; i++) {
+    size_t nName = strlen(aMacro[i].zName), j;
+    for (j = 0; j < macro_known_count; j++) {
+      if (aVal[j].nName == nName && memcmp(aVal[j].zName, aMacro[i].zName, nName) == 0) {
+        break;
+      }
+    }
+    if (j == macro_known_count) {
+      invite_errorf(ctx, SQLITE_INTERNAL, "cannot queue the email: unknown macro %%%s%%",
+                    aMacro[i].zName);
+      return SQLITE_INTERNAL;
+    }
+    aVal[j].zValue = aMacro[i].zValue ? aMacro[i].zValue : "";
+    aVal[j].nValue = strlen(aVal[j].zValue);
+  }
+
+  sqlite3_stmt *p = invite_stmt(ctx, SQL_TEMPLATE);
+  if (p == 0) return SQLITE_ERROR;
+  sqlite3_bind_text(p, 1, zKind, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(p, 2, iBusiness);
+  int rcStep = sqlite3_step(p);
+  if (rcStep != SQLITE_ROW) {
+    sqlite3_reset(p);
+    if (rcStep == SQLITE_DONE) {
+      invite_errorf(ctx, SQLITE_ERROR,
+                    "cannot queue the email: no template of kind '%q' (run "
+                    "invite_init() to restore the defaults)", zKind);
+    } else {
+      invite_error_db(ctx, "cannot read the template");
+    }
+    return rcStep == SQLITE_DONE ? SQLITE_ERROR : rcStep;
+  }
+  /* Rendered while the row is current; the template text is not copied. */
+  char *zWhat = sqlite3_mprintf("template %s: subject: ", zKind);
+  if (zWhat) {
+    zSubject = macro_render(ctx, zWhat, (const char *)sqlite3_column_text(p, 0),
+                            (size_t)sqlite3_column_bytes(p, 0), aVal,
+                            macro_known_count, &nSubject);
+    sqlite3_free(zWhat);
+  } else {
+    sqlite3_result_error_nomem(ctx);
+  }
+  zWhat = zSubject ? sqlite3_mprintf("template %s: body: ", zKind) : 0;
+  if (zWhat) {
+    zBody = macro_render(ctx, zWhat, (const char *)sqlite3_column_text(p, 1),
+                         (size_t)sqlite3_column_bytes(p, 1), aVal,
+                         macro_known_count, &nBody);
+    sqlite3_free(zWhat);
+  } else if (zSubject) {
+    sqlite3_result_error_nomem(ctx);
+  }
+  sqlite3_reset(p);
+  if (zBody == 0) goto done;
+
+  p = invite_stmt(ctx, SQL_OUTBOX_INSERT);
+  if (p == 0) goto done;
+  sqlite3_bind_text(p, 1, zKind, -1, SQLITE_STATIC);
+  if (iInvite) sqlite3_bind_int64(p, 2, iInvite);
+  if (iBusiness) sqlite3_bind_int64(p, 3, iBusiness);
+  sqlite3_bind_text(p, 4, zTo, -1, SQLITE_STATIC);
+  if (zToName && zToName[0]) sqlite3_bind_text(p, 5, zToName, -1, SQLITE_STATIC);
+  sqlite3_bind_text64(p, 6, zSubject, nSubject, SQLITE_STATIC, SQLITE_UTF8);
+  sqlite3_bind_text64(p, 7, zBody, nBody, SQLITE_STATIC, SQLITE_UTF8);
+  /* Only a key the body shows needs scrubbing. */
+  if (zSecret && zSecret[0] && strstr(zBody, zSecret)) {
+    sqlite3_bind_text(p, 8, zSecret, -1, SQLITE_STATIC);
+  }
+  rc = invite_stmt_done(ctx, p, "cannot queue the email");
+  sqlite3_clear_bindings(p); /* no pointer to the key outlives this call */
+
+done:
+  wipe_free(zSubject, nSubject);
+  wipe_free(zBody, nBody);
+  return rc;
+}
+
+/* Everything the macros need, in one read. */
+static const char SQL_INVITE_MACROS[] =
+    "SELECT i.kind, i.business_id, i.email,"
+    "       coalesce(u.first_name, i.first_name), coalesce(u.last_name, i.last_name),"
+    "       i.display_name, v.first_name, v.last_name, v.email,"
+    "       b.name, a.name, r.name, i.expires_at, i.comments,"
+    "       max(0, CAST(julianday(i.expires_at) - julianday(t.now) AS INTEGER)),"
+    "       i.profile_id, i.session_id"
+    "  FROM $S.invites i JOIN $S.invite_now t"
+    "  LEFT JOIN $S.users u ON u.id = i.user_id"
+    "  LEFT JOIN $S.users v ON v.id = i.inviter_id"
+    "  LEFT JOIN $S.businesses b ON b.id = i.business_id"
+    "  LEFT JOIN $S.subscriptions s ON s.id = i.subscription_id"
+    "  LEFT JOIN $S.apps a ON a.id = s.app_id"
+    "  LEFT JOIN $S.roles r ON r.id = i.role_id"
+    " WHERE i.id = ?1";
+/* Session invites only (prepared on first use, so the member and guest
+** paths never need these tables): the security profile and the app. */
+static const char SQL_SESSION_MACROS[] =
+    "SELECT (SELECT name FROM $S.security_profiles WHERE id = ?1),"
+    "       (SELECT a.name FROM $S.sessions se, $S.subscriptions s, $S.apps a"
+    "         WHERE se.id = ?2 AND s.id = se.subscription_id AND a.id = s.app_id)";
+
+enum {
+  IM_KIND, IM_BUSINESS, IM_EMAIL, IM_FIRST, IM_LAST, IM_DISPLAY, IM_INV_FIRST,
+  IM_INV_LAST, IM_INV_EMAIL, IM_BUSINESS_NAME, IM_APP, IM_ROLE, IM_EXPIRES,
+  IM_COMMENTS, IM_DAYS_LEFT, IM_PROFILE, IM_SESSION
+};
+
+/* "First Last", or whichever part exists; "" when neither. */
+static char *full_name(const char *zFirst, const char *zLast) {
+  if (zFirst && zFirst[0] && zLast && zLast[0]) {
+    return sqlite3_mprintf("%s %s", zFirst, zLast);
+  }
+  return sqlite3_mprintf("%s", zFirst && zFirst[0] ? zFirst : zLast ? zLast : "");
+}
+
+static const char *col_text(sqlite3_stmt *p, int i) {
+  const char *z = (const char *)sqlite3_column_text(p, i);
+  return z ? z : "";
+}
+
+int outbox_enqueue_invite(sqlite3_context *ctx, const char *zKind,
+                          sqlite3_int64 iInvite, const char *zKey,
+                          const char *zUrl) {
+  sqlite3_stmt *p = invite_stmt(ctx, SQL_INVITE_MACROS);
+  if (p == 0) return SQLITE_ERROR;
+  sqlite3_bind_int64(p, 1, iInvite);
+  int rc = sqlite3_step(p);
+  if (rc != SQLITE_ROW) {
+    sqlite3_reset(p);
+    if (rc == SQLITE_DONE) {
+      invite_errorf(ctx, SQLITE_ERROR, "cannot queue the email: no invite %lld", iInvite);
+      return SQLITE_ERROR;
+    }
+    invite_error_db(ctx, "cannot read invite %lld", iInvite);
+    return rc;
+  }
+  if (sqlite3_column_type(p, IM_EMAIL) == SQLITE_NULL) {
+    sqlite3_reset(p); /* a session invite without an address: nobody to tell */
+    return SQLITE_OK;
+  }
+  int bSession = strcmp(col_text(p, IM_KIND), "session") == 0;
+  int bGuest = strcmp(col_text(p, IM_KIND), "guest") == 0;
+  sqlite3_int64 iBusiness = sqlite3_column_int64(p, IM_BUSINESS);
+  char *zFirst, *zLast, *zUser, *zInviter, *zSessionApp = 0, *zProfile = 0;
+  if (bSession) {
+    zFirst = sqlite3_mprintf("%s", col_text(p, IM_DISPLAY));
+    zLast = sqlite3_mprintf("");
+  } else {
+    zFirst = sqlite3_mprintf("%s", col_text(p, IM_FIRST));
+    zLast = sqlite3_mprintf("%s", col_text(p, IM_LAST));
+  }
+  zUser = full_name(zFirst, zLast);
+  zInviter = full_name((const char *)sqlite3_column_text(p, IM_INV_FIRST),
+                       (const char *)sqlite3_column_text(p, IM_INV_LAST));
+  if (zInviter && zInviter[0] == 0) {
+    sqlite3_free(zInviter);
+    zInviter = sqlite3_mprintf("%s", col_text(p, IM_INV_EMAIL));
+  }
+  if (bSession) {
+    sqlite3_int64 iProfile = sqlite3_column_int64(p, IM_PROFILE);
+    sqlite3_int64 iSession = sqlite3_column_int64(p, IM_SESSION);
+    sqlite3_stmt *q = invite_stmt(ctx, SQL_SESSION_MACROS);
+    if (q == 0) {
+      rc = SQLITE_ERROR;
+      goto done;
+    }
+    sqlite3_bind_int64(q, 1, iProfile);
+    sqlite3_bind_int64(q, 2, iSession);
+    if (sqlite3_step(q) == SQLITE_ROW) {
+      zProfile = sqlite3_mprintf("%s", col_text(q, 0));
+      zSessionApp = sqlite3_mprintf("%s", col_text(q, 1));
+    }
+    sqlite3_reset(q);
+  }
+  if (!zFirst || !zLast || !zUser || !zInviter || (bSession && (!zProfile || !zSessionApp))) {
+    sqlite3_result_error_nomem(ctx);
+    rc = SQLITE_NOMEM;
+    goto done;
+  }
+  const char *zRole = bSession ? zProfile : bGuest ? "Guest" : col_text(p, IM_ROLE);
+  const char *zApp = bSession ? zSessionApp : col_text(p, IM_APP);
+  const char *zEmail = col_text(p, IM_EMAIL);
+  OutboxMacro aMacro[] = {
+      {"USER_NAME", zUser[0] ? zUser : zEmail},
+      {"FIRST_NAME", zFirst},
+      {"LAST_NAME", zLast},
+      {"EMAIL", zEmail},
+      {"INVITER_NAME", zInviter},
+      {"BUSINESS_NAME", col_text(p, IM_BUSINESS_NAME)},
+      {"APP_NAME", zApp},
+      {"ROLE_NAME", zRole},
+      {"EXPIRES_AT", col_text(p, IM_EXPIRES)},
+      {"COMMENTS", col_text(p, IM_COMMENTS)},
+      {"DAYS_LEFT", col_text(p, IM_DAYS_LEFT)},
+      {"SESSION_KEY", zKey},
+      {"SESSION_KEY_URL", zUrl},
+  };
+  rc = outbox_enqueue(ctx, zKind, iBusiness, iInvite, zEmail, zUser,
+                      aMacro, (int)(sizeof aMacro / sizeof aMacro[0]), zKey);
+done:
+  sqlite3_reset(p);
+  sqlite3_free(zFirst);
+  sqlite3_free(zLast);
+  sqlite3_free(zUser);
+  sqlite3_free(zInviter);
+  sqlite3_free(zProfile);
+  sqlite3_free(zSessionApp);
+  return rc;
+}

@@ -1,0 +1,254 @@
+-- email.sql — templates, the outbox, and their law.
+--
+-- Verbs render a template (macro_expand) into the outbox in their own
+-- transaction; tools/invite-mail delivers the outbox with plain SQL, without
+-- the extension. So the outbox triggers use only built-in SQL, while the
+-- template triggers call the extension's pure invite_template_check() and
+-- invite_raise(): a client without the extension cannot save a template
+-- ("no such function"), it never saves an unchecked one.
+
+-- ---- templates ----
+
+-- One subject + body per business and kind; business_id NULL holds the
+-- built-in default of the kind, used by every business without its own.
+-- The defaults below are reinstalled by invite_init() whenever the schema
+-- changes: customise a business's row, not the default.
+CREATE TABLE IF NOT EXISTS $S.templates(
+  id          INTEGER PRIMARY KEY,
+  business_id INTEGER REFERENCES businesses(id),   -- NULL: built-in default
+  kind        TEXT NOT NULL,
+  subject     TEXT NOT NULL,
+  body        TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS $S.templates_by_kind
+  ON templates(kind, ifnull(business_id, 0));
+
+-- Where Message-IDs of queued emails point (after the '@').
+INSERT OR REPLACE INTO $S.invite_setting_defs(name, value, description) VALUES
+  ('mail_domain', 'invite.local',
+   'domain of the Message-ID of every email the outbox sends');
+
+CREATE TRIGGER $S.templates_check_insert BEFORE INSERT ON templates
+BEGIN
+  SELECT RAISE(ABORT, 'templates: kind must be member_invite, guest_invite, session_invite, resend or expiring_soon')
+   WHERE NEW.kind IS NOT 'member_invite' AND NEW.kind IS NOT 'guest_invite'
+     AND NEW.kind IS NOT 'session_invite' AND NEW.kind IS NOT 'resend'
+     AND NEW.kind IS NOT 'expiring_soon';
+  SELECT RAISE(ABORT, 'templates: unknown business')
+   WHERE NEW.business_id IS NOT NULL
+     AND NOT EXISTS (SELECT 1 FROM businesses WHERE id = NEW.business_id);
+  SELECT RAISE(ABORT, 'templates: subject and body must be text')
+   WHERE typeof(NEW.subject) <> 'text' OR typeof(NEW.body) <> 'text';
+  SELECT RAISE(ABORT, 'templates: subject cannot contain line breaks')
+   WHERE instr(NEW.subject, char(10)) OR instr(NEW.subject, char(13));
+  -- A comment may hold line breaks; the key belongs in the body only.
+  SELECT RAISE(ABORT, 'templates: %COMMENTS% and the key cannot appear in a subject')
+   WHERE instr(NEW.subject, '%COMMENTS%') OR instr(NEW.subject, '%SESSION_KEY');
+  SELECT RAISE(ABORT, 'templates: an invitation body must contain %SESSION_KEY_URL% or %SESSION_KEY%')
+   WHERE NEW.kind <> 'expiring_soon' AND instr(NEW.body, '%SESSION_KEY') = 0;
+  SELECT RAISE(ABORT, 'templates: an expiring_soon email has no key to show')
+   WHERE NEW.kind = 'expiring_soon' AND instr(NEW.body, '%SESSION_KEY');
+  SELECT invite_raise('templates: subject: ' || invite_template_check(NEW.subject));
+  SELECT invite_raise('templates: body: ' || invite_template_check(NEW.body));
+END;
+
+CREATE TRIGGER $S.templates_check_update BEFORE UPDATE ON templates
+BEGIN
+  SELECT RAISE(ABORT, 'templates: kind must be member_invite, guest_invite, session_invite, resend or expiring_soon')
+   WHERE NEW.kind IS NOT 'member_invite' AND NEW.kind IS NOT 'guest_invite'
+     AND NEW.kind IS NOT 'session_invite' AND NEW.kind IS NOT 'resend'
+     AND NEW.kind IS NOT 'expiring_soon';
+  SELECT RAISE(ABORT, 'templates: unknown business')
+   WHERE NEW.business_id IS NOT NULL
+     AND NOT EXISTS (SELECT 1 FROM businesses WHERE id = NEW.business_id);
+  SELECT RAISE(ABORT, 'templates: subject and body must be text')
+   WHERE typeof(NEW.subject) <> 'text' OR typeof(NEW.body) <> 'text';
+  SELECT RAISE(ABORT, 'templates: subject cannot contain line breaks')
+   WHERE instr(NEW.subject, char(10)) OR instr(NEW.subject, char(13));
+  SELECT RAISE(ABORT, 'templates: %COMMENTS% and the key cannot appear in a subject')
+   WHERE instr(NEW.subject, '%COMMENTS%') OR instr(NEW.subject, '%SESSION_KEY');
+  SELECT RAISE(ABORT, 'templates: an invitation body must contain %SESSION_KEY_URL% or %SESSION_KEY%')
+   WHERE NEW.kind <> 'expiring_soon' AND instr(NEW.body, '%SESSION_KEY') = 0;
+  SELECT RAISE(ABORT, 'templates: an expiring_soon email has no key to show')
+   WHERE NEW.kind = 'expiring_soon' AND instr(NEW.body, '%SESSION_KEY');
+  SELECT invite_raise('templates: subject: ' || invite_template_check(NEW.subject));
+  SELECT invite_raise('templates: body: ' || invite_template_check(NEW.body));
+END;
+
+-- The built-in defaults, one per kind (the access-invitation email of the
+-- seed is session_invite).
+INSERT OR REPLACE INTO $S.templates(business_id, kind, subject, body) VALUES
+(NULL, 'member_invite',
+ '%INVITER_NAME% invited you to %APP_NAME% at %BUSINESS_NAME%',
+ 'Hello %USER_NAME%,
+
+%INVITER_NAME% invited you to join %BUSINESS_NAME% on %APP_NAME% as %ROLE_NAME%.
+%COMMENTS%
+
+Accept the invitation:
+%SESSION_KEY_URL%
+
+The link works once and expires on %EXPIRES_AT% UTC (in %DAYS_LEFT% days).
+If you did not expect this invitation, you can ignore this email.
+'),
+(NULL, 'guest_invite',
+ '%INVITER_NAME% invited you to %BUSINESS_NAME% as a guest',
+ 'Hello %USER_NAME%,
+
+%INVITER_NAME% invited you to %BUSINESS_NAME% as a guest.
+%COMMENTS%
+
+Accept the invitation:
+%SESSION_KEY_URL%
+
+The link works once and expires on %EXPIRES_AT% UTC (in %DAYS_LEFT% days).
+If you did not expect this invitation, you can ignore this email.
+'),
+(NULL, 'session_invite',
+ 'Access invite: join a session with %INVITER_NAME% (%BUSINESS_NAME%)',
+ 'Hello %USER_NAME%,
+
+%INVITER_NAME% of %BUSINESS_NAME% invites you to join a support session
+as an external representative (%ROLE_NAME%).
+%COMMENTS%
+
+Join the session:
+%SESSION_KEY_URL%
+
+Session key: %SESSION_KEY%
+
+The key works one time only and expires on %EXPIRES_AT% UTC.
+'),
+(NULL, 'resend',
+ 'Reminder: your invitation to %BUSINESS_NAME%',
+ 'Hello %USER_NAME%,
+
+%INVITER_NAME% sent you a new link to join %BUSINESS_NAME%. Earlier links
+may no longer work.
+
+Accept the invitation:
+%SESSION_KEY_URL%
+
+The link works once and expires on %EXPIRES_AT% UTC (in %DAYS_LEFT% days).
+'),
+(NULL, 'expiring_soon',
+ 'Your guest access to %BUSINESS_NAME% ends in %DAYS_LEFT% days',
+ 'Hello %USER_NAME%,
+
+Your guest access to %BUSINESS_NAME% ends on %EXPIRES_AT% UTC
+(in %DAYS_LEFT% days). To keep it, ask an account manager of %BUSINESS_NAME%
+to renew it.
+');
+
+-- ---- outbox ----
+
+-- Rendered emails waiting for tools/invite-mail. Life cycle:
+--   queued --(server accepted)--> sent      (terminal)
+--   queued --(attempt failed)---> queued    attempts + 1, next_attempt_at later
+--   queued --(limit or 5xx)-----> failed    (terminal: resend the invite)
+-- secret: the one-time key the body shows, kept only to scrub it: when the
+-- status becomes sent or failed, a trigger replaces it in subject and body
+-- by '[key removed]' and clears this column, whichever client wrote it.
+CREATE TABLE IF NOT EXISTS $S.outbox(
+  id              INTEGER PRIMARY KEY,
+  kind            TEXT NOT NULL,        -- the template kind it was rendered from
+  invite_id       INTEGER REFERENCES invites(id),
+  business_id     INTEGER REFERENCES businesses(id),
+  recipient       TEXT NOT NULL,        -- address
+  recipient_name  TEXT,                 -- display name, may be non-ASCII
+  subject         TEXT NOT NULL,
+  body            TEXT NOT NULL,        -- UTF-8 plain text
+  message_id      TEXT NOT NULL UNIQUE, -- '<...@mail_domain>', fixed at enqueue
+  secret          TEXT,
+  status          TEXT NOT NULL DEFAULT 'queued',
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT NOT NULL,
+  last_error      TEXT,
+  created_at      TEXT NOT NULL,
+  sent_at         TEXT
+);
+CREATE INDEX IF NOT EXISTS $S.outbox_due ON outbox(next_attempt_at, id)
+  WHERE status = 'queued';
+CREATE INDEX IF NOT EXISTS $S.outbox_by_invite ON outbox(invite_id);
+
+CREATE TRIGGER $S.outbox_check_insert BEFORE INSERT ON outbox
+BEGIN
+  SELECT RAISE(ABORT, 'outbox: kind must be member_invite, guest_invite, session_invite, resend or expiring_soon')
+   WHERE NEW.kind IS NOT 'member_invite' AND NEW.kind IS NOT 'guest_invite'
+     AND NEW.kind IS NOT 'session_invite' AND NEW.kind IS NOT 'resend'
+     AND NEW.kind IS NOT 'expiring_soon';
+  SELECT RAISE(ABORT, 'outbox: recipient, recipient_name and subject cannot contain line breaks')
+   WHERE instr(NEW.recipient, char(10)) OR instr(NEW.recipient, char(13))
+      OR instr(NEW.recipient_name, char(10)) OR instr(NEW.recipient_name, char(13))
+      OR instr(NEW.subject, char(10)) OR instr(NEW.subject, char(13));
+  SELECT RAISE(ABORT, 'outbox: invalid recipient address')
+   WHERE typeof(NEW.recipient) <> 'text' OR NEW.recipient NOT GLOB '?*@?*'
+      OR NEW.recipient GLOB '*[ ,;<>()"]*' OR NEW.recipient GLOB '*@*@*';
+  SELECT RAISE(ABORT, 'outbox: message_id must look like <local@domain>')
+   WHERE typeof(NEW.message_id) <> 'text' OR NEW.message_id NOT GLOB '<?*@?*>'
+      OR substr(NEW.message_id, 2, length(NEW.message_id) - 2) GLOB '*[ <>]*';
+  SELECT RAISE(ABORT, 'outbox: a new email is queued, with no attempt and no sent_at')
+   WHERE NEW.status IS NOT 'queued' OR NEW.attempts IS NOT 0 OR NEW.sent_at IS NOT NULL;
+  SELECT RAISE(ABORT, 'outbox: created_at and next_attempt_at must be timestamps')
+   WHERE datetime(NEW.created_at) IS NOT NEW.created_at
+      OR datetime(NEW.next_attempt_at) IS NOT NEW.next_attempt_at;
+  SELECT RAISE(ABORT, 'outbox: the secret to scrub must appear in the body')
+   WHERE NEW.secret IS NOT NULL
+     AND (typeof(NEW.secret) <> 'text' OR NEW.secret = '' OR instr(NEW.body, NEW.secret) = 0);
+END;
+
+CREATE TRIGGER $S.outbox_check_update BEFORE UPDATE ON outbox
+BEGIN
+  SELECT RAISE(ABORT, 'outbox: only status, attempts, next_attempt_at, last_error and sent_at can change')
+   WHERE NEW.id IS NOT OLD.id OR NEW.kind IS NOT OLD.kind
+      OR NEW.invite_id IS NOT OLD.invite_id OR NEW.business_id IS NOT OLD.business_id
+      OR NEW.recipient IS NOT OLD.recipient OR NEW.recipient_name IS NOT OLD.recipient_name
+      OR NEW.message_id IS NOT OLD.message_id OR NEW.created_at IS NOT OLD.created_at;
+  -- The one change of subject, body and secret: the scrub (outbox_scrub).
+  SELECT RAISE(ABORT, 'outbox: subject and body cannot change (the key is scrubbed once the email is sent)')
+   WHERE (NEW.subject IS NOT OLD.subject OR NEW.body IS NOT OLD.body
+          OR NEW.secret IS NOT OLD.secret)
+     AND NOT (OLD.status <> 'queued' AND OLD.secret IS NOT NULL AND NEW.secret IS NULL
+              AND NEW.subject IS replace(OLD.subject, OLD.secret, '[key removed]')
+              AND NEW.body IS replace(OLD.body, OLD.secret, '[key removed]'));
+  SELECT RAISE(ABORT, 'outbox: a sent email cannot go back to queued')
+   WHERE OLD.status = 'sent' AND NEW.status IS NOT 'sent';
+  SELECT RAISE(ABORT, 'outbox: a sent email cannot change')
+   WHERE OLD.status = 'sent'
+     AND (NEW.attempts IS NOT OLD.attempts OR NEW.next_attempt_at IS NOT OLD.next_attempt_at
+          OR NEW.last_error IS NOT OLD.last_error OR NEW.sent_at IS NOT OLD.sent_at);
+  SELECT RAISE(ABORT, 'outbox: a failed email cannot change (resend the invite)')
+   WHERE OLD.status = 'failed'
+     AND (NEW.status IS NOT OLD.status OR NEW.attempts IS NOT OLD.attempts
+          OR NEW.next_attempt_at IS NOT OLD.next_attempt_at
+          OR NEW.last_error IS NOT OLD.last_error OR NEW.sent_at IS NOT OLD.sent_at);
+  SELECT RAISE(ABORT, 'outbox: status must be queued, sent or failed')
+   WHERE NEW.status IS NOT 'queued' AND NEW.status IS NOT 'sent' AND NEW.status IS NOT 'failed';
+  SELECT RAISE(ABORT, 'outbox: attempts cannot decrease')
+   WHERE typeof(NEW.attempts) <> 'integer' OR NEW.attempts < OLD.attempts;
+  SELECT RAISE(ABORT, 'outbox: sent_at is a timestamp set when, and only when, the email is sent')
+   WHERE (NEW.status = 'sent') <> (NEW.sent_at IS NOT NULL)
+      OR (NEW.sent_at IS NOT NULL AND datetime(NEW.sent_at) IS NOT NEW.sent_at);
+  SELECT RAISE(ABORT, 'outbox: next_attempt_at must be a timestamp')
+   WHERE datetime(NEW.next_attempt_at) IS NOT NEW.next_attempt_at;
+END;
+
+-- Sent (or given up): the key leaves the stored email.
+CREATE TRIGGER $S.outbox_scrub AFTER UPDATE OF status ON outbox
+WHEN NEW.status IN ('sent', 'failed') AND NEW.secret IS NOT NULL
+BEGIN
+  UPDATE outbox
+     SET subject = replace(subject, secret, '[key removed]'),
+         body = replace(body, secret, '[key removed]'),
+         secret = NULL
+   WHERE id = NEW.id;
+END;
+
+-- What a delivery run sends now, oldest first (status queued, due by the
+-- database's clock, which may be pinned).
+CREATE VIEW $S.outbox_pending AS
+SELECT o.id, o.kind, o.invite_id, o.recipient, o.recipient_name, o.subject,
+       o.body, o.message_id, o.attempts, o.next_attempt_at, o.created_at
+  FROM outbox o
+ WHERE o.status = 'queued' AND o.next_attempt_at <= (SELECT now FROM invite_now)
+ ORDER BY o.next_attempt_at, o.id;
