@@ -11,6 +11,8 @@ SODIUM_CFLAGS := $(shell $(PKG_CONFIG) --cflags libsodium 2>/dev/null)
 SODIUM_LIBS   := $(or $(shell $(PKG_CONFIG) --libs libsodium 2>/dev/null),-lsodium)
 SQLITE_CFLAGS := $(shell $(PKG_CONFIG) --cflags sqlite3 2>/dev/null)
 SQLITE_LIBS   := $(or $(shell $(PKG_CONFIG) --libs sqlite3 2>/dev/null),-lsqlite3)
+CURL_CFLAGS   := $(shell $(PKG_CONFIG) --cflags libcurl 2>/dev/null)
+CURL_LIBS     := $(or $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null),-lcurl)
 
 # Order matters: invite_init() runs them in this order.
 SQL_FILES = sql/schema.sql sql/views.sql sql/triggers.sql sql/email.sql
@@ -24,7 +26,7 @@ ALL_CFLAGS = $(CFLAGS) $(WARN) -fPIC -I$(BUILD) -Iext $(SQLITE_CFLAGS) $(SODIUM_
 
 .PHONY: all deps test demo asan valgrind clean install uninstall help
 
-all: deps $(BUILD)/invite.so build/invite.so
+all: deps $(BUILD)/invite.so build/invite.so $(BUILD)/invite-mail
 
 # Installs the build dependencies when they are missing (root), or says how.
 deps:
@@ -41,6 +43,13 @@ $(BUILD)/%.o: ext/%.c ext/invite.h ext/verbs.h ext/macro.h $(BUILD)/sql_embed.h
 # API table of the process that loads it.
 $(BUILD)/invite.so: $(EXT_OBJ)
 	$(CC) $(CFLAGS) -shared -o $@ $(EXT_OBJ) $(SODIUM_LIBS) $(LDFLAGS)
+
+# The outbox delivery tool: plain SQL on the database, libcurl for SMTP; it
+# never loads the extension.
+$(BUILD)/invite-mail: tools/invite-mail.c
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) $(WARN) $(SQLITE_CFLAGS) $(CURL_CFLAGS) -o $@ $< \
+	  $(SQLITE_LIBS) $(CURL_LIBS) $(LDFLAGS)
 
 build/invite.so: $(BUILD)/invite.so
 	@if [ "$(BUILD)" = build/release ]; then ln -sf release/invite.so build/invite.so; fi
@@ -74,6 +83,7 @@ clean:
 
 help:
 	@echo "make          build $(BUILD)/invite.so (and build/invite.so)"
+	@echo "make          also builds $(BUILD)/invite-mail (outbox -> SMTP)"
 	@echo "make demo     build and walk through invites, seats, guests, the outbox"
 	@echo "make test     build and run every test; ends with 'N passed, N failed'"
 	@echo "make asan     the tests with ASan+UBSan"

@@ -92,8 +92,7 @@ int outbox_enqueue(sqlite3_context *ctx, const char *zKind,
     sqlite3_reset(p);
     if (rcStep == SQLITE_DONE) {
       invite_errorf(ctx, SQLITE_ERROR,
-                    "cannot queue the email: no template of kind '%q' (run "
-                    "invite_init() to restore the defaults)", zKind);
+                    "cannot queue the email: no template of kind '%q'", zKind);
     } else {
       invite_error_db(ctx, "cannot read the template");
     }

@@ -11,8 +11,8 @@
 
 -- One subject + body per business and kind; business_id NULL holds the
 -- built-in default of the kind, used by every business without its own.
--- The defaults below are reinstalled by invite_init() whenever the schema
--- changes: customise a business's row, not the default.
+-- invite_init() rewrites the defaults whenever the schema changes (an
+-- upgrade): to keep a wording, give the business its own row.
 CREATE TABLE IF NOT EXISTS $S.templates(
   id          INTEGER PRIMARY KEY,
   business_id INTEGER REFERENCES businesses(id),   -- NULL: built-in default
@@ -54,6 +54,9 @@ END;
 
 CREATE TRIGGER $S.templates_check_update BEFORE UPDATE ON templates
 BEGIN
+  SELECT RAISE(ABORT, 'templates: only the subject and body of a template can change')
+   WHERE NEW.id IS NOT OLD.id OR NEW.kind IS NOT OLD.kind
+      OR NEW.business_id IS NOT OLD.business_id;
   SELECT RAISE(ABORT, 'templates: kind must be member_invite, guest_invite, session_invite, resend or expiring_soon')
    WHERE NEW.kind IS NOT 'member_invite' AND NEW.kind IS NOT 'guest_invite'
      AND NEW.kind IS NOT 'session_invite' AND NEW.kind IS NOT 'resend'
@@ -77,7 +80,7 @@ END;
 
 -- The built-in defaults, one per kind (the access-invitation email of the
 -- seed is session_invite).
-INSERT OR REPLACE INTO $S.templates(business_id, kind, subject, body) VALUES
+INSERT INTO $S.templates(business_id, kind, subject, body) VALUES
 (NULL, 'member_invite',
  '%INVITER_NAME% invited you to %APP_NAME% at %BUSINESS_NAME%',
  'Hello %USER_NAME%,
@@ -138,7 +141,16 @@ The link works once and expires on %EXPIRES_AT% UTC (in %DAYS_LEFT% days).
 Your guest access to %BUSINESS_NAME% ends on %EXPIRES_AT% UTC
 (in %DAYS_LEFT% days). To keep it, ask an account manager of %BUSINESS_NAME%
 to renew it.
-');
+')
+ON CONFLICT(kind, ifnull(business_id, 0))
+DO UPDATE SET subject = excluded.subject, body = excluded.body;
+
+-- Every kind keeps a default, so every verb finds a template.
+CREATE TRIGGER $S.templates_check_delete BEFORE DELETE ON templates
+WHEN OLD.business_id IS NULL
+BEGIN
+  SELECT RAISE(ABORT, 'templates: a built-in default cannot be deleted (add a row for the business instead)');
+END;
 
 -- ---- outbox ----
 

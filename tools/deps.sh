@@ -6,6 +6,7 @@ set -u
 need=""
 pkg-config --exists sqlite3 2>/dev/null || need="$need libsqlite3-dev"
 pkg-config --exists libsodium 2>/dev/null || need="$need libsodium-dev"
+pkg-config --exists libcurl 2>/dev/null || need="$need libcurl4-openssl-dev"
 command -v sqlite3 >/dev/null 2>&1 || need="$need sqlite3"
 command -v pkg-config >/dev/null 2>&1 || need="pkg-config$need"
 [ -z "$need" ] && exit 0
