@@ -7,12 +7,14 @@ Every accepted message is written to DIR/msg-N.eml (the raw bytes as
 received, after SMTP dot-unstuffing), with DIR/msg-N.env holding the
 envelope ("MAIL FROM" and "RCPT TO" lines).
 DIR/mode steers the answers, read at every RCPT: absent or "accept" takes
-the mail; "451" answers "451 4.3.0 try again later" (a transient failure).
+the mail; "451" answers "451 4.3.0 try again later" (a transient failure);
+"550" answers "550 5.1.1 no such user" (a permanent one).
 Exits by itself after --lifetime seconds (default 120), so a test that dies
 never leaves it behind. Uses Debian's python3-aiosmtpd.
 """
 import argparse
 import asyncio
+import glob
 import os
 
 from aiosmtpd.smtp import SMTP
@@ -21,7 +23,8 @@ from aiosmtpd.smtp import SMTP
 class Sink:
     def __init__(self, directory):
         self.dir = directory
-        self.count = 0
+        # a restarted sink goes on numbering after what is there
+        self.count = len(glob.glob(os.path.join(directory, "msg-*.eml")))
 
     def mode(self):
         try:
@@ -31,8 +34,11 @@ class Sink:
             return "accept"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.mode() == "451":
+        mode = self.mode()
+        if mode == "451":
             return "451 4.3.0 try again later"
+        if mode == "550":
+            return "550 5.1.1 no such user"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

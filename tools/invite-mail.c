@@ -50,7 +50,7 @@
 #define BACKOFF_MAX (6 * 3600) /* ... doubling, at most six hours apart */
 #define BATCH_MAX 1000         /* due emails read per round */
 #define QP_LINE_MAX 76         /* RFC 2045 */
-#define EW_RAW_MAX 45          /* bytes per encoded word: 60 base64 chars */
+#define EW_LINE_MAX 76         /* RFC 2047: lines with encoded words */
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -122,12 +122,15 @@ static void base64(Buf *p, const unsigned char *a, size_t n) {
   }
 }
 
-/* RFC 2047 encoded words, each at most 75 characters, never splitting a
-** UTF-8 sequence, separated by folding white space. */
-static void encoded_words(Buf *p, const char *z) {
+/* RFC 2047 encoded words, never splitting a UTF-8 sequence, separated by
+** folding white space; nCol is where the first one starts, so every line
+** stays within EW_LINE_MAX. */
+static void encoded_words(Buf *p, const char *z, size_t nCol) {
   size_t n = strlen(z), i = 0;
   while (i < n) {
-    size_t k = n - i > EW_RAW_MAX ? EW_RAW_MAX : n - i;
+    /* "=?UTF-8?B?" + base64 + "?=": 12 characters around 4 per 3 bytes */
+    size_t nRaw = (EW_LINE_MAX - (i ? 1 : nCol) - 12) / 4 * 3;
+    size_t k = n - i > nRaw ? nRaw : n - i;
     /* back up to the start of a UTF-8 sequence (not past the word start) */
     if (i + k < n) {
       size_t k0 = k;
@@ -144,16 +147,17 @@ static void encoded_words(Buf *p, const char *z) {
 
 /* An unstructured header value (Subject): as is when plain short ASCII that
 ** no decoder could mistake for an encoded word, else encoded words. */
-static void header_text(Buf *p, const char *z) {
+static void header_text(Buf *p, const char *z, size_t nCol) {
   if (is_plain_ascii(z) && strlen(z) <= 900 && strstr(z, "=?") == 0) {
     buf_str(p, z);
   } else {
-    encoded_words(p, z);
+    encoded_words(p, z, nCol);
   }
 }
 
 /* "Name <addr>" with the name as atoms, a quoted string, or encoded words. */
-static void header_mailbox(Buf *p, const char *zName, const char *zAddr) {
+static void header_mailbox(Buf *p, const char *zName, const char *zAddr,
+                           size_t nCol) {
   if (zName && zName[0]) {
     if (is_plain_ascii(zName) && strstr(zName, "=?") == 0 && strlen(zName) <= 200) {
       if (strpbrk(zName, "()<>[]:;@\\,.\"") == 0) {
@@ -167,7 +171,7 @@ static void header_mailbox(Buf *p, const char *zName, const char *zAddr) {
         buf_str(p, "\"");
       }
     } else {
-      encoded_words(p, zName);
+      encoded_words(p, zName, nCol);
     }
     buf_str(p, " ");
   }
@@ -213,7 +217,7 @@ static void quoted_printable(Buf *p, const char *z, size_t n) {
     }
     nLine += nTok;
   }
-  buf_str(p, "\r\n");
+  if (nLine) buf_str(p, "\r\n"); /* the message ends with a line break */
 }
 
 /* ---- the program ---- */
@@ -359,11 +363,11 @@ static void build_message(Buf *p, const Opts *o, const char *zTo,
   buf_str(p, "Date: ");
   buf_str(p, zDate);
   buf_str(p, "\r\nFrom: ");
-  header_mailbox(p, o->zFromName, o->zFrom);
+  header_mailbox(p, o->zFromName, o->zFrom, 6);
   buf_str(p, "\r\nTo: ");
-  header_mailbox(p, zToName, zTo);
+  header_mailbox(p, zToName, zTo, 4);
   buf_str(p, "\r\nSubject: ");
-  header_text(p, az[2]);
+  header_text(p, az[2], 9);
   buf_str(p, "\r\nMessage-ID: ");
   buf_str(p, az[3]);
   buf_str(p, "\r\nMIME-Version: 1.0\r\n"
