@@ -11,7 +11,8 @@ set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 so=${INVITE_SO:-$root/build/release/invite.so}
 mail=$(dirname "$so")/invite-mail
-py=/usr/bin/python3
+# Python is not ours to sanitize: keep `make asan`'s LD_PRELOAD away from it.
+py="env -u LD_PRELOAD /usr/bin/python3"
 db=$PWD/mail.db
 sink=$PWD/sink
 pid=""
