@@ -24,7 +24,7 @@ EXT_OBJ = $(EXT_SRC:ext/%.c=$(BUILD)/%.o)
 
 ALL_CFLAGS = $(CFLAGS) $(WARN) -fPIC -I$(BUILD) -Iext $(SQLITE_CFLAGS) $(SODIUM_CFLAGS)
 
-.PHONY: all deps test demo asan valgrind clean install uninstall help
+.PHONY: all deps test demo demo-mail asan valgrind clean install uninstall help
 
 all: deps $(BUILD)/invite.so build/invite.so $(BUILD)/invite-mail
 
@@ -61,6 +61,10 @@ test: all
 demo: all
 	$(SQLITE3) :memory: -cmd '.load $(BUILD)/invite' < sql/demo.sql
 
+# The email part of the demo: queue, deliver to a local SMTP server, scrub.
+demo-mail: all
+	sh tools/demo-mail.sh $(BUILD)
+
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 asan:
 	$(MAKE) BUILD=build/asan CFLAGS="$(ASAN_FLAGS)" all
@@ -85,6 +89,7 @@ help:
 	@echo "make          build $(BUILD)/invite.so (and build/invite.so)"
 	@echo "make          also builds $(BUILD)/invite-mail (outbox -> SMTP)"
 	@echo "make demo     build and walk through invites, seats, guests, the outbox"
+	@echo "make demo-mail  an invitation delivered to a local SMTP server (python3-aiosmtpd)"
 	@echo "make test     build and run every test; ends with 'N passed, N failed'"
 	@echo "make asan     the tests with ASan+UBSan"
 	@echo "make valgrind the SQL tests under valgrind"
