@@ -209,7 +209,7 @@ static const char SQL_SEATS[] =
     " WHERE u.subscription_id = ?1 AND b.id = u.business_id AND a.id = u.app_id";
 static const char SQL_PENDING[] =
     "SELECT i.id, i.expires_at FROM $S.invites i, $S.invite_now t"
-    " WHERE i.email = ?1 COLLATE NOCASE AND i.subscription_id = ?2"
+    " WHERE i.email = ?1 COLLATE NOCASE AND +i.subscription_id = ?2"
     "   AND i.kind = 'member' AND i.redeemed_at IS NULL"
     "   AND i.revoked_at IS NULL AND i.expires_at > t.now";
 static const char SQL_ROLE_EXISTS[] = "SELECT 1 FROM $S.roles WHERE id = ?1";
