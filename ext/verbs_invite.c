@@ -376,12 +376,6 @@ void invite_create_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
       sqlite3_snprintf(sizeof zEmail, zEmail, "%s", sqlite3_column_text(pStmt, 1));
     }
     sqlite3_reset(pStmt);
-    if (iUser == 0 && (zFirst == 0 || zLast == 0 || !zFirst[0] || !zLast[0])) {
-      invite_errorf(ctx, SQLITE_CONSTRAINT,
-                    "'%s' is not a user yet: give first_name and last_name in "
-                    "the options", zEmail);
-      goto fail;
-    }
   }
 
   pStmt = invite_stmt(ctx, SQL_CREATE_CONTEXT);
@@ -431,6 +425,14 @@ void invite_create_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   }
   sqlite3_reset(pStmt);
   sqlite3_int64 iInvite = sqlite3_last_insert_rowid(db);
+  /* Checked after the insert so a pending invite or a missing right is
+  ** reported first: those are what the caller must fix. */
+  if (iUser == 0 && (zFirst == 0 || zLast == 0 || !zFirst[0] || !zLast[0])) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT,
+                  "'%s' is not a user yet: give first_name and last_name in "
+                  "the options", zEmail);
+    goto fail;
+  }
 
   char *zLink = invite_url(zUrl, zKey);
   if (zLink == 0) {
