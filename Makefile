@@ -57,7 +57,7 @@ ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-
 asan:
 	$(MAKE) BUILD=build/asan CFLAGS="$(ASAN_FLAGS)" all
 	INVITE_SO=$(CURDIR)/build/asan/invite.so BUILD=build/asan CC="$(CC)" CFLAGS="$(ASAN_FLAGS)" \
-	  LD_PRELOAD="$$($(CC) -print-file-name=libasan.so)" ASAN_OPTIONS=detect_leaks=1 \
+	  ASAN_PRELOAD="$$($(CC) -print-file-name=libasan.so)" ASAN_OPTIONS=detect_leaks=1 \
 	  sh tests/run.sh
 
 valgrind: all
