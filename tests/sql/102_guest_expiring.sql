@@ -46,6 +46,8 @@ INSERT INTO guest_notices(guest_id, expires_at, notified_at) VALUES (1, '2027-01
 -- SELECT must still renew it exactly once. The plan reads guests through
 -- an index of columns a renewal never changes.
 EXPLAIN QUERY PLAN SELECT guest_renew(guest_id) FROM guest_expiring WHERE business_id = 1;
+-- the inviter's rights, guests included, are still two index searches
+EXPLAIN QUERY PLAN SELECT 1 FROM business_managers WHERE business_id = 1 AND user_id = 2;
 SELECT guest_id, guest_renew(guest_id) FROM guest_expiring WHERE business_id = 1 ORDER BY guest_id;
 SELECT id, renewals, renewed_at, expires_at FROM guests ORDER BY id;
 -- the banner: guest 2 is gone (20 days left), guest 1 is back for its new period
