@@ -158,16 +158,19 @@ static int emails_vtab_close(sqlite3_vtab_cursor *cur) {
   return SQLITE_OK;
 }
 
+int emails_next_token(const char *z, int n, int iFrom, int *piStart) {
+  int i = iFrom;
+  while (i < n && emails_is_separator(z[i])) i++;
+  *piStart = i;
+  while (i < n && !emails_is_separator(z[i])) i++;
+  return i - *piStart;
+}
+
 /* Moves to the next non-empty token and validates it. */
 static void emails_cursor_scan(EmailsCursor *pCur, int iFrom) {
-  int i = iFrom;
-  while (i < pCur->nText && emails_is_separator(pCur->zText[i])) i++;
-  int iStart = i;
-  while (i < pCur->nText && !emails_is_separator(pCur->zText[i])) i++;
-  pCur->iStart = iStart;
-  pCur->nLen = i - iStart;
+  pCur->nLen = emails_next_token(pCur->zText, pCur->nText, iFrom, &pCur->iStart);
   if (pCur->nLen > 0) {
-    pCur->zError = emails_normalize(pCur->zText + iStart, pCur->nLen,
+    pCur->zError = emails_normalize(pCur->zText + pCur->iStart, pCur->nLen,
                                     pCur->zNorm);
   }
 }

@@ -134,6 +134,10 @@ const char *keys_hash_text(const char *zKey, int nKey, unsigned char *aHash);
 const char *emails_normalize(const char *zIn, int nIn, char *zOut);
 /* NULL when z has no CR/LF or other control character, else a message. */
 const char *emails_header_safe(const char *z, int n);
+/* The splitter of address lists (comma, space, tab, CR, LF; runs of them
+** count as one): finds the next address in z[0..n) from iFrom, sets
+** *piStart and returns its length, 0 when there is none. */
+int emails_next_token(const char *z, int n, int iFrom, int *piStart);
 int emails_register(sqlite3 *db);
 
 /* ---- outbox.c: rendered emails waiting for tools/invite-mail ---- */

@@ -465,8 +465,10 @@ static const char SQL_REDEEM[] =
     "UPDATE $S.invites SET redeemed_at = ?2, redeemed_by = ?3 WHERE id = ?1";
 static const char SQL_REDEEMED[] =
     "SELECT i.business_id, i.subscription_id, i.role_id,"
-    "       (SELECT m.id FROM $S.members m WHERE m.invite_id = i.id)"
-    "  FROM $S.invites i WHERE i.id = ?1";
+    "       (SELECT m.id FROM $S.members m WHERE m.invite_id = i.id),"
+    "       g.id, g.expires_at"
+    "  FROM $S.invites i LEFT JOIN $S.guests g ON g.invite_id = i.id"
+    " WHERE i.id = ?1";
 
 /* The user who redeems: the one named by `redeemer`, else the invitee,
 ** created now when new. 0 with the error set when refused. */
@@ -594,6 +596,9 @@ void invite_redeem_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
       json_key(pOut, "subscription_id"), json_value(pOut, sqlite3_column_value(p, 1));
       json_key(pOut, "role_id"), json_value(pOut, sqlite3_column_value(p, 2));
       json_key(pOut, "member_id"), json_value(pOut, sqlite3_column_value(p, 3));
+    } else if (strcmp(zKind, "guest") == 0) {
+      json_key(pOut, "guest_id"), json_value(pOut, sqlite3_column_value(p, 4));
+      json_key(pOut, "access_expires_at"), json_value(pOut, sqlite3_column_value(p, 5));
     }
   }
   sqlite3_reset(p);

@@ -18,9 +18,17 @@ SELECT b.id AS business_id, d.name AS name,
                 d.value) AS value
   FROM businesses b, invite_setting_defs d;
 
--- Who may act as an account manager of a business.
+-- Who may act as an account manager of a business: its account managers,
+-- and its active guests granted account_manager (guests: sql/guests.sql,
+-- created later in the same install; a view resolves tables when read).
+-- UNION ALL, not UNION: SQLite then pushes "business_id = ? AND user_id = ?"
+-- into both arms (index searches); callers test EXISTS, so a user listed
+-- twice does no harm.
 CREATE VIEW $S.business_managers AS
-SELECT business_id, user_id FROM account_managers;
+SELECT business_id, user_id FROM account_managers
+UNION ALL
+SELECT g.business_id, g.user_id FROM guests g, invite_now t
+ WHERE g.account_manager = 1 AND g.ended_at IS NULL AND g.expires_at > t.now;
 
 -- Seats per subscription. used: members holding a seat; reserved: pending
 -- invites that will take one; available: seats - used - reserved (NULL when
