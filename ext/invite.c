@@ -55,6 +55,10 @@ static const struct InviteFuncDef {
     {"invite_revoke", 1, FLAGS_VERB, invite_revoke_func},
     {"invite_resend", 1, FLAGS_VERB, invite_resend_func},
     {"invite_resend", 2, FLAGS_VERB, invite_resend_func},
+    {"session_invite", 4, FLAGS_VERB, session_invite_func},
+    {"session_invite", 5, FLAGS_VERB, session_invite_func},
+    {"session_join", 2, FLAGS_VERB, session_join_func},
+    {"session_leave", 2, FLAGS_VERB, session_leave_func},
     /* read-only, but they read state through a key or an id: DIRECTONLY */
     {"invite_peek", 1, FLAGS_VERB, invite_peek_func},
     {"seat_available", 1, FLAGS_VERB, seat_available_func},

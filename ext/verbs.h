@@ -20,6 +20,10 @@ INVITE_SQL_FUNC(invite_redeem_func);
 INVITE_SQL_FUNC(invite_peek_func);
 INVITE_SQL_FUNC(invite_revoke_func);
 INVITE_SQL_FUNC(invite_resend_func);
+/* verbs_session.c */
+INVITE_SQL_FUNC(session_invite_func);
+INVITE_SQL_FUNC(session_join_func);
+INVITE_SQL_FUNC(session_leave_func);
 /* seats.c */
 INVITE_SQL_FUNC(seat_available_func);
 

@@ -22,17 +22,22 @@ SELECT b.id AS business_id, d.name AS name,
 CREATE VIEW $S.business_managers AS
 SELECT business_id, user_id FROM account_managers;
 
--- Seats per subscription. used: members holding a seat; reserved: pending
--- invites that will take one; available: seats - used - reserved (NULL when
--- the subscription is unlimited).
+-- Seats per subscription. used: members holding a seat and external
+-- representatives present in a session (each takes a licence); reserved:
+-- pending invites that will take one; available: seats - used - reserved
+-- (NULL when the subscription is unlimited).
 CREATE VIEW $S.seat_usage AS
 SELECT subscription_id, business_id, app_id, plan, seats,
-       members, pending_invites,
-       members AS used, pending_invites AS reserved,
-       seats - members - pending_invites AS available
+       members, externals, pending_invites,
+       members + externals AS used, pending_invites AS reserved,
+       seats - members - externals - pending_invites AS available
   FROM (SELECT s.id AS subscription_id, s.business_id, s.app_id, s.plan, s.seats,
                (SELECT count(*) FROM members m
                  WHERE m.subscription_id = s.id) AS members,
+               (SELECT count(*) FROM sessions ss, session_members x
+                 WHERE ss.subscription_id = s.id AND ss.ended_at IS NULL
+                   AND x.session_id = ss.id AND x.kind = 'external'
+                   AND x.left_at IS NULL) AS externals,
                (SELECT count(*) FROM invites i, invite_now t
                  WHERE i.subscription_id = s.id AND i.redeemed_at IS NULL
                    AND i.revoked_at IS NULL AND i.expires_at > t.now)
