@@ -55,10 +55,10 @@ static int session_lookup(sqlite3_context *ctx, const char *zSql,
 }
 
 /* The trigger's message, without its table prefix, turned into one that
-** names what was refused. */
+** names what was refused; zUserRole says what iUser is ("inviter", "user"). */
 static void session_explain(sqlite3_context *ctx, sqlite3_int64 iSession,
-                            sqlite3_int64 iUser, sqlite3_int64 iProfile,
-                            sqlite3_int64 iSub) {
+                            const char *zUserRole, sqlite3_int64 iUser,
+                            sqlite3_int64 iProfile, sqlite3_int64 iSub) {
   sqlite3 *db = sqlite3_context_db_handle(ctx);
   char *zMsg = sqlite3_mprintf("%s", invite_db_message(db));
   char zText[256];
@@ -89,7 +89,7 @@ static void session_explain(sqlite3_context *ctx, sqlite3_int64 iSession,
   } else if ((strcmp(z, "only a representative present in the session may invite to it") == 0 ||
               strcmp(z, "unknown user") == 0) &&
              !session_lookup(ctx, SQL_USER_EXISTS, iUser, 0, 0)) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown user %lld", iUser);
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown %s: no user %lld", zUserRole, iUser);
     goto done;
   } else if (strcmp(z, "only a representative present in the session may invite to it") == 0) {
     invite_errorf(ctx, SQLITE_CONSTRAINT,
@@ -329,7 +329,7 @@ void session_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   if (zExpires[0]) sqlite3_bind_text(p, 13, zExpires, -1, SQLITE_STATIC);
   if (sqlite3_step(p) != SQLITE_DONE) {
     sqlite3_reset(p);
-    session_explain(ctx, iSession, iInviter, iProfile, iSub);
+    session_explain(ctx, iSession, "inviter", iInviter, iProfile, iSub);
     goto fail;
   }
   sqlite3_reset(p);
@@ -387,7 +387,7 @@ void session_join_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3_bind_int64(p, 2, iUser);
   if (sqlite3_step(p) != SQLITE_DONE) {
     sqlite3_reset(p);
-    session_explain(ctx, iSession, iUser, 0, 0);
+    session_explain(ctx, iSession, "user", iUser, 0, 0);
     goto fail;
   }
   sqlite3_reset(p);
@@ -423,7 +423,7 @@ void session_leave_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3_bind_int64(p, 2, iUser);
   if (sqlite3_step(p) != SQLITE_DONE) {
     sqlite3_reset(p);
-    session_explain(ctx, iSession, iUser, 0, 0);
+    session_explain(ctx, iSession, "user", iUser, 0, 0);
     goto fail;
   }
   sqlite3_reset(p);

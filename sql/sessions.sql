@@ -258,12 +258,13 @@ END;
 
 CREATE TRIGGER $S.session_members_check_update BEFORE UPDATE ON session_members
 BEGIN
-  -- Leaving again at the very moment the row left changes nothing: this is
-  -- what lets one UPDATE make everyone leave, although the first licensed
-  -- representative's row already logged the externals out. The row keeps its
-  -- first reason.
+  -- A row the law logged out, left again at that very moment, is skipped:
+  -- this is what lets one UPDATE make everyone leave, although the first
+  -- licensed representative's row already logged the externals out. The row
+  -- keeps the law's reason.
   SELECT RAISE(IGNORE)
    WHERE OLD.left_at IS NOT NULL AND NEW.left_at IS OLD.left_at
+     AND OLD.left_reason IN ('logged out: no licensed representative remains', 'session ended')
      AND NEW.id IS OLD.id AND NEW.session_id IS OLD.session_id
      AND NEW.user_id IS OLD.user_id AND NEW.kind IS OLD.kind
      AND NEW.profile_id IS OLD.profile_id AND NEW.display_name IS OLD.display_name
