@@ -780,8 +780,14 @@ void invite_resend_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   } else if (row.zRevoked) {
     invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was revoked on %s UTC",
                   iInvite, row.zRevoked);
+  } else if (strcmp(row.zKind, "session") == 0) {
+    /* A session key lives minutes and goes through a portal: a fresh one
+    ** comes from session_invite, not from the member/guest resend path. */
+    invite_errorf(ctx, SQLITE_CONSTRAINT,
+                  "invite %lld is a session key: make a new one with session_invite",
+                  iInvite);
   }
-  int bRefused = row.zRedeemed || row.zRevoked;
+  int bRefused = row.zRedeemed || row.zRevoked || strcmp(row.zKind, "session") == 0;
   sqlite3_reset(p);
   if (bRefused) goto fail;
 

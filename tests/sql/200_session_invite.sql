@@ -88,5 +88,16 @@ SELECT session_invite(1, 2, 1, 'Eve', '{"portal":99}');
 SELECT session_invite(1, 2, 2, 'Eve');
 SELECT f FROM fingerprint;
 -- several externals may be invited to one session; the keys differ
+.echo off
+.once keys.sql
+SELECT '.parameter set @p ' || quote(session_invite(1, 2, 1, 'Pat'));
+.read keys.sql
+.echo on
 SELECT count(DISTINCT session_invite(1, 2, 1, 'Ext ' || value) ->> '$.key') FROM generate_series(1, 3);
 SELECT count(*) FROM invites WHERE session_id = 1 AND redeemed_at IS NULL;
+-- a session key is not resent (it lives minutes, through a portal): a new
+-- one comes from session_invite; revoking works as for any invite
+SELECT invite_resend(@p ->> '$.id');
+SELECT invite_revoke(@p ->> '$.id');
+SELECT invite_redeem(@p ->> '$.key');
+SELECT f FROM fingerprint;
