@@ -68,13 +68,14 @@ const char *emails_normalize(const char *zIn, int nIn, char *zOut) {
       return "invalid character in the local part";
     }
   }
-  int nLabels = 0, nLabel = 0, bAlphaTld = 0;
+  int nLabels = 0, nLabel = 0, nLastLabel = 0, bAlphaTld = 0;
   for (int i = 0; i <= nDomain; i++) {
     unsigned char c = i < nDomain ? (unsigned char)zDomain[i] : '.';
     if (c == '.') {
       if (nLabel == 0) return "empty label in the domain";
       if (zDomain[i - 1] == '-') return "domain label ends with '-'";
       nLabels++;
+      nLastLabel = nLabel;
       nLabel = 0;
       continue;
     }
@@ -88,7 +89,7 @@ const char *emails_normalize(const char *zIn, int nIn, char *zOut) {
     else bAlphaTld = bAlphaTld && bAlpha;
   }
   if (nLabels < 2) return "domain needs a dot";
-  if (!bAlphaTld) return "top-level domain must be letters";
+  if (!bAlphaTld || nLastLabel < 2) return "top-level domain must be 2 or more letters";
   memcpy(zOut, zIn, (size_t)nIn);
   for (int i = nLocal + 1; i < nIn; i++) {
     char c = zOut[i];

@@ -209,7 +209,7 @@ static const char SQL_SEATS[] =
     " WHERE u.subscription_id = ?1 AND b.id = u.business_id AND a.id = u.app_id";
 static const char SQL_PENDING[] =
     "SELECT i.id, i.expires_at FROM $S.invites i, $S.invite_now t"
-    " WHERE i.email = ?1 COLLATE NOCASE AND i.subscription_id = ?2"
+    " WHERE i.email = ?1 COLLATE NOCASE AND +i.subscription_id = ?2"
     "   AND i.kind = 'member' AND i.redeemed_at IS NULL"
     "   AND i.revoked_at IS NULL AND i.expires_at > t.now";
 static const char SQL_ROLE_EXISTS[] = "SELECT 1 FROM $S.roles WHERE id = ?1";
@@ -382,12 +382,6 @@ void invite_create_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
       sqlite3_snprintf(sizeof zEmail, zEmail, "%s", sqlite3_column_text(pStmt, 1));
     }
     sqlite3_reset(pStmt);
-    if (iUser == 0 && (zFirst == 0 || zLast == 0 || !zFirst[0] || !zLast[0])) {
-      invite_errorf(ctx, SQLITE_CONSTRAINT,
-                    "'%s' is not a user yet: give first_name and last_name in "
-                    "the options", zEmail);
-      goto fail;
-    }
   }
 
   pStmt = invite_stmt(ctx, SQL_CREATE_CONTEXT);
@@ -437,6 +431,14 @@ void invite_create_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   }
   sqlite3_reset(pStmt);
   sqlite3_int64 iInvite = sqlite3_last_insert_rowid(db);
+  /* Checked after the insert so a pending invite or a missing right is
+  ** reported first: those are what the caller must fix. */
+  if (iUser == 0 && (zFirst == 0 || zLast == 0 || !zFirst[0] || !zLast[0])) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT,
+                  "'%s' is not a user yet: give first_name and last_name in "
+                  "the options", zEmail);
+    goto fail;
+  }
 
   char *zLink = invite_url(zUrl, zKey);
   if (zLink == 0) {

@@ -62,6 +62,10 @@ CREATE INDEX IF NOT EXISTS $S.session_members_by_user
 CREATE UNIQUE INDEX IF NOT EXISTS $S.session_members_by_invite
   ON session_members(invite_id) WHERE invite_id IS NOT NULL;
 
+-- A session's pending keys: revoked together when it ends.
+CREATE INDEX IF NOT EXISTS $S.invites_pending_by_session
+  ON invites(session_id) WHERE redeemed_at IS NULL AND revoked_at IS NULL;
+
 INSERT OR REPLACE INTO $S.invite_setting_defs(name, value, description) VALUES
   ('session_key_minutes', 60,
    'minutes a session key (access invite) stays good; a pending key reserves a licence'),

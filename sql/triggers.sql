@@ -208,7 +208,7 @@ BEGIN
   SELECT RAISE(ABORT, 'invites: a pending invite for this person and subscription exists (resend it)')
    WHERE EXISTS (SELECT 1 FROM invites i, invite_now t
                   WHERE i.email = NEW.email COLLATE NOCASE
-                    AND i.subscription_id = NEW.subscription_id AND i.kind = 'member'
+                    AND +i.subscription_id = NEW.subscription_id AND i.kind = 'member'
                     AND i.redeemed_at IS NULL AND i.revoked_at IS NULL
                     AND i.expires_at > t.now);
 END;
@@ -294,7 +294,7 @@ BEGIN
    WHERE NEW.kind = 'member'
      AND EXISTS (SELECT 1 FROM invites i, invite_now t
                   WHERE i.email = NEW.email COLLATE NOCASE AND i.id <> NEW.id
-                    AND i.subscription_id = NEW.subscription_id AND i.kind = 'member'
+                    AND +i.subscription_id = NEW.subscription_id AND i.kind = 'member'
                     AND i.redeemed_at IS NULL AND i.revoked_at IS NULL
                     AND i.expires_at > t.now);
 END;

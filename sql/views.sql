@@ -30,7 +30,9 @@ CREATE VIEW $S.seat_usage AS
 SELECT subscription_id, business_id, app_id, plan, seats,
        members, externals, pending_invites,
        members + externals AS used, pending_invites AS reserved,
-       seats - members - externals - pending_invites AS available
+       -- CASE: an unlimited subscription never pays for the counts
+       CASE WHEN seats IS NOT NULL THEN seats - members - externals - pending_invites END
+         AS available
   FROM (SELECT s.id AS subscription_id, s.business_id, s.app_id, s.plan, s.seats,
                (SELECT count(*) FROM members m
                  WHERE m.subscription_id = s.id) AS members,
