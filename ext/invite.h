@@ -140,6 +140,14 @@ const char *emails_header_safe(const char *z, int n);
 int emails_next_token(const char *z, int n, int iFrom, int *piStart);
 int emails_register(sqlite3 *db);
 
+/* ---- verbs_invite.c: pieces the other verbs share ---- */
+/* url = zBase + ("?" or "&") + "key=" + zKey; the caller wipes and frees it
+** (sqlite3_free). NULL when out of memory. */
+char *invite_url(const char *zBase, const char *zKey);
+/* Sets the result {"id","key","url","expires_at"} of a verb that made a key. */
+void invite_key_result(sqlite3_context *ctx, sqlite3_int64 id, const char *zKey,
+                       const char *zUrl, const char *zExpires);
+
 /* ---- outbox.c: rendered emails waiting for tools/invite-mail ---- */
 /* Template kinds: "member_invite", "guest_invite", "session_invite",
 ** "resend", "expiring_soon". */

@@ -27,6 +27,10 @@ INVITE_SQL_FUNC(guest_remove_func);
 INVITE_SQL_FUNC(guest_leave_func);
 INVITE_SQL_FUNC(guest_switch_func);
 INVITE_SQL_FUNC(invite_notify_expiring_func);
+/* verbs_session.c */
+INVITE_SQL_FUNC(session_invite_func);
+INVITE_SQL_FUNC(session_join_func);
+INVITE_SQL_FUNC(session_leave_func);
 /* seats.c */
 INVITE_SQL_FUNC(seat_available_func);
 
