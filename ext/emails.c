@@ -68,13 +68,14 @@ const char *emails_normalize(const char *zIn, int nIn, char *zOut) {
       return "invalid character in the local part";
     }
   }
-  int nLabels = 0, nLabel = 0, bAlphaTld = 0;
+  int nLabels = 0, nLabel = 0, nLastLabel = 0, bAlphaTld = 0;
   for (int i = 0; i <= nDomain; i++) {
     unsigned char c = i < nDomain ? (unsigned char)zDomain[i] : '.';
     if (c == '.') {
       if (nLabel == 0) return "empty label in the domain";
       if (zDomain[i - 1] == '-') return "domain label ends with '-'";
       nLabels++;
+      nLastLabel = nLabel;
       nLabel = 0;
       continue;
     }
@@ -88,7 +89,7 @@ const char *emails_normalize(const char *zIn, int nIn, char *zOut) {
     else bAlphaTld = bAlphaTld && bAlpha;
   }
   if (nLabels < 2) return "domain needs a dot";
-  if (!bAlphaTld) return "top-level domain must be letters";
+  if (!bAlphaTld || nLastLabel < 2) return "top-level domain must be 2 or more letters";
   memcpy(zOut, zIn, (size_t)nIn);
   for (int i = nLocal + 1; i < nIn; i++) {
     char c = zOut[i];
@@ -157,16 +158,19 @@ static int emails_vtab_close(sqlite3_vtab_cursor *cur) {
   return SQLITE_OK;
 }
 
+int emails_next_token(const char *z, int n, int iFrom, int *piStart) {
+  int i = iFrom;
+  while (i < n && emails_is_separator(z[i])) i++;
+  *piStart = i;
+  while (i < n && !emails_is_separator(z[i])) i++;
+  return i - *piStart;
+}
+
 /* Moves to the next non-empty token and validates it. */
 static void emails_cursor_scan(EmailsCursor *pCur, int iFrom) {
-  int i = iFrom;
-  while (i < pCur->nText && emails_is_separator(pCur->zText[i])) i++;
-  int iStart = i;
-  while (i < pCur->nText && !emails_is_separator(pCur->zText[i])) i++;
-  pCur->iStart = iStart;
-  pCur->nLen = i - iStart;
+  pCur->nLen = emails_next_token(pCur->zText, pCur->nText, iFrom, &pCur->iStart);
   if (pCur->nLen > 0) {
-    pCur->zError = emails_normalize(pCur->zText + iStart, pCur->nLen,
+    pCur->zError = emails_normalize(pCur->zText + pCur->iStart, pCur->nLen,
                                     pCur->zNorm);
   }
 }

@@ -61,6 +61,18 @@ static const struct InviteFuncDef {
     {"invite_revoke", 1, FLAGS_VERB, invite_revoke_func},
     {"invite_resend", 1, FLAGS_VERB, invite_resend_func},
     {"invite_resend", 2, FLAGS_VERB, invite_resend_func},
+    /* guests: write, and guest_invite returns keys */
+    {"guest_invite", 3, FLAGS_VERB, guest_invite_func},
+    {"guest_invite", 4, FLAGS_VERB, guest_invite_func},
+    {"guest_renew", 1, FLAGS_VERB, guest_renew_func},
+    {"guest_remove", 1, FLAGS_VERB, guest_remove_func},
+    {"guest_leave", 2, FLAGS_VERB, guest_leave_func},
+    {"guest_switch", 2, FLAGS_VERB, guest_switch_func},
+    {"invite_notify_expiring", 0, FLAGS_VERB, invite_notify_expiring_func},
+    {"session_invite", 4, FLAGS_VERB, session_invite_func},
+    {"session_invite", 5, FLAGS_VERB, session_invite_func},
+    {"session_join", 2, FLAGS_VERB, session_join_func},
+    {"session_leave", 2, FLAGS_VERB, session_leave_func},
     /* read-only, but they read state through a key or an id: DIRECTONLY */
     {"invite_peek", 1, FLAGS_VERB, invite_peek_func},
     {"seat_available", 1, FLAGS_VERB, seat_available_func},

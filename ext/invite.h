@@ -136,8 +136,19 @@ const char *keys_hash_text(const char *zKey, int nKey, unsigned char *aHash);
 const char *emails_normalize(const char *zIn, int nIn, char *zOut);
 /* NULL when z has no CR/LF or other control character, else a message. */
 const char *emails_header_safe(const char *z, int n);
+/* The splitter of address lists (comma, space, tab, CR, LF; runs of them
+** count as one): finds the next address in z[0..n) from iFrom, sets
+** *piStart and returns its length, 0 when there is none. */
+int emails_next_token(const char *z, int n, int iFrom, int *piStart);
 int emails_register(sqlite3 *db);
 
+/* ---- verbs_invite.c: pieces the other verbs share ---- */
+/* url = zBase + ("?" or "&") + "key=" + zKey; the caller wipes and frees it
+** (sqlite3_free). NULL when out of memory. */
+char *invite_url(const char *zBase, const char *zKey);
+/* Sets the result {"id","key","url","expires_at"} of a verb that made a key. */
+void invite_key_result(sqlite3_context *ctx, sqlite3_int64 id, const char *zKey,
+                       const char *zUrl, const char *zExpires);
 /* ---- macro_sql.c: macro_expand() and the template check ---- */
 /* Expands zText with the sorted values a[] into a NUL-terminated string the
 ** caller frees with sqlite3_free (*pnOut bytes before the NUL), bounded by

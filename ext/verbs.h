@@ -20,6 +20,17 @@ INVITE_SQL_FUNC(invite_redeem_func);
 INVITE_SQL_FUNC(invite_peek_func);
 INVITE_SQL_FUNC(invite_revoke_func);
 INVITE_SQL_FUNC(invite_resend_func);
+/* verbs_guest.c */
+INVITE_SQL_FUNC(guest_invite_func);
+INVITE_SQL_FUNC(guest_renew_func);
+INVITE_SQL_FUNC(guest_remove_func);
+INVITE_SQL_FUNC(guest_leave_func);
+INVITE_SQL_FUNC(guest_switch_func);
+INVITE_SQL_FUNC(invite_notify_expiring_func);
+/* verbs_session.c */
+INVITE_SQL_FUNC(session_invite_func);
+INVITE_SQL_FUNC(session_join_func);
+INVITE_SQL_FUNC(session_leave_func);
 /* macro_sql.c */
 INVITE_SQL_FUNC(macro_expand_func);
 INVITE_SQL_FUNC(invite_template_check_func);

@@ -183,12 +183,12 @@ static int option_days(sqlite3_context *ctx, InviteOption *pOpt,
 }
 
 /* url = base_url + ("?" or "&") + "key=" + key */
-static char *invite_url(const char *zBase, const char *zKey) {
+char *invite_url(const char *zBase, const char *zKey) {
   return sqlite3_mprintf("%s%skey=%s", zBase, strchr(zBase, '?') ? "&" : "?",
                          zKey);
 }
 
-static void invite_key_result(sqlite3_context *ctx, sqlite3_int64 id,
+void invite_key_result(sqlite3_context *ctx, sqlite3_int64 id,
                               const char *zKey, const char *zUrl,
                               const char *zExpires) {
   sqlite3_str *p = sqlite3_str_new(sqlite3_context_db_handle(ctx));
@@ -204,12 +204,12 @@ static void invite_key_result(sqlite3_context *ctx, sqlite3_int64 id,
 /* When a trigger refused the write, says why in the caller's words. */
 static const char SQL_SEATS[] =
     "SELECT u.subscription_id, b.name, a.name, u.plan, u.seats, u.members,"
-    "       u.pending_invites, u.used, u.reserved"
+    "       u.pending_invites, u.used, u.reserved, u.externals"
     "  FROM $S.seat_usage u, $S.businesses b, $S.apps a"
     " WHERE u.subscription_id = ?1 AND b.id = u.business_id AND a.id = u.app_id";
 static const char SQL_PENDING[] =
     "SELECT i.id, i.expires_at FROM $S.invites i, $S.invite_now t"
-    " WHERE i.email = ?1 COLLATE NOCASE AND i.subscription_id = ?2"
+    " WHERE i.email = ?1 COLLATE NOCASE AND +i.subscription_id = ?2"
     "   AND i.kind = 'member' AND i.redeemed_at IS NULL"
     "   AND i.revoked_at IS NULL AND i.expires_at > t.now";
 static const char SQL_ROLE_EXISTS[] = "SELECT 1 FROM $S.roles WHERE id = ?1";
@@ -240,12 +240,18 @@ static void explain_refusal(sqlite3_context *ctx, sqlite3_int64 iSub,
     if (p == 0) goto done;
     sqlite3_bind_int64(p, 1, iSub);
     if (sqlite3_step(p) == SQLITE_ROW) {
+      /* External representatives present in sessions hold licences too. */
+      char zExt[64] = "";
+      if (sqlite3_column_int(p, 9) > 0) {
+        sqlite3_snprintf(sizeof zExt, zExt, ", %d external representatives",
+                         sqlite3_column_int(p, 9));
+      }
       invite_errorf(ctx, SQLITE_CONSTRAINT,
                     "seat limit reached: subscription %lld (%s, %s, plan '%s') "
-                    "has %d seats: %d members and %d pending invites",
+                    "has %d seats: %d members%s and %d pending invites",
                     iSub, sqlite3_column_text(p, 1), sqlite3_column_text(p, 2),
                     sqlite3_column_text(p, 3), sqlite3_column_int(p, 4),
-                    sqlite3_column_int(p, 5), sqlite3_column_int(p, 6));
+                    sqlite3_column_int(p, 5), zExt, sqlite3_column_int(p, 6));
       sqlite3_reset(p);
       goto done;
     }
@@ -376,12 +382,6 @@ void invite_create_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
       sqlite3_snprintf(sizeof zEmail, zEmail, "%s", sqlite3_column_text(pStmt, 1));
     }
     sqlite3_reset(pStmt);
-    if (iUser == 0 && (zFirst == 0 || zLast == 0 || !zFirst[0] || !zLast[0])) {
-      invite_errorf(ctx, SQLITE_CONSTRAINT,
-                    "'%s' is not a user yet: give first_name and last_name in "
-                    "the options", zEmail);
-      goto fail;
-    }
   }
 
   pStmt = invite_stmt(ctx, SQL_CREATE_CONTEXT);
@@ -431,6 +431,14 @@ void invite_create_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   }
   sqlite3_reset(pStmt);
   sqlite3_int64 iInvite = sqlite3_last_insert_rowid(db);
+  /* Checked after the insert so a pending invite or a missing right is
+  ** reported first: those are what the caller must fix. */
+  if (iUser == 0 && (zFirst == 0 || zLast == 0 || !zFirst[0] || !zLast[0])) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT,
+                  "'%s' is not a user yet: give first_name and last_name in "
+                  "the options", zEmail);
+    goto fail;
+  }
 
   char *zLink = invite_url(zUrl, zKey);
   if (zLink == 0) {
@@ -465,8 +473,11 @@ static const char SQL_REDEEM[] =
     "UPDATE $S.invites SET redeemed_at = ?2, redeemed_by = ?3 WHERE id = ?1";
 static const char SQL_REDEEMED[] =
     "SELECT i.business_id, i.subscription_id, i.role_id,"
-    "       (SELECT m.id FROM $S.members m WHERE m.invite_id = i.id)"
-    "  FROM $S.invites i WHERE i.id = ?1";
+    "       (SELECT m.id FROM $S.members m WHERE m.invite_id = i.id),"
+    "       g.id, g.expires_at, i.session_id, i.profile_id,"
+    "       (SELECT x.id FROM $S.session_members x WHERE x.invite_id = i.id)"
+    "  FROM $S.invites i LEFT JOIN $S.guests g ON g.invite_id = i.id"
+    " WHERE i.id = ?1";
 
 /* The user who redeems: the one named by `redeemer`, else the invitee,
 ** created now when new. 0 with the error set when refused. */
@@ -560,16 +571,22 @@ void invite_redeem_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   char zKind[16], zNow[20];
   sqlite3_snprintf(sizeof zKind, zKind, "%s", row.zKind);
   sqlite3_snprintf(sizeof zNow, zNow, "%s", row.zNow);
-  sqlite3_int64 iUser = redeemer_user(ctx, argc > 1 ? argv[1] : 0, &row);
+  /* A session key sent to no address and redeemed without a redeemer: the
+  ** holder joins as an external representative without becoming a user. */
+  int bNobody = strcmp(zKind, "session") == 0 && row.zEmail == 0 &&
+                row.iUser == 0 &&
+                (argc < 2 || sqlite3_value_type(argv[1]) == SQLITE_NULL);
+  sqlite3_int64 iUser =
+      bNobody ? 0 : redeemer_user(ctx, argc > 1 ? argv[1] : 0, &row);
   sqlite3_reset(pFound); /* row's text is no longer needed */
   pFound = 0;
-  if (iUser == 0) goto fail;
+  if (iUser == 0 && !bNobody) goto fail;
 
   sqlite3_stmt *p = invite_stmt(ctx, SQL_REDEEM);
   if (p == 0) goto fail;
   sqlite3_bind_int64(p, 1, iInvite);
   sqlite3_bind_text(p, 2, zNow, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(p, 3, iUser);
+  if (iUser) sqlite3_bind_int64(p, 3, iUser);
   if (sqlite3_step(p) != SQLITE_DONE) {
     sqlite3_reset(p);
     explain_refusal(ctx, 0, 0, 0, 0);
@@ -581,7 +598,8 @@ void invite_redeem_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   json_open(pOut);
   json_key(pOut, "invite_id"), json_int(pOut, iInvite);
   json_key(pOut, "kind"), json_text(pOut, zKind);
-  json_key(pOut, "user_id"), json_int(pOut, iUser);
+  json_key(pOut, "user_id");
+  if (iUser) json_int(pOut, iUser); else json_text(pOut, 0);
   p = invite_stmt(ctx, SQL_REDEEMED);
   if (p == 0) {
     sqlite3_free(sqlite3_str_finish(pOut));
@@ -594,6 +612,14 @@ void invite_redeem_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
       json_key(pOut, "subscription_id"), json_value(pOut, sqlite3_column_value(p, 1));
       json_key(pOut, "role_id"), json_value(pOut, sqlite3_column_value(p, 2));
       json_key(pOut, "member_id"), json_value(pOut, sqlite3_column_value(p, 3));
+    } else if (strcmp(zKind, "guest") == 0) {
+      json_key(pOut, "guest_id"), json_value(pOut, sqlite3_column_value(p, 4));
+      json_key(pOut, "access_expires_at"), json_value(pOut, sqlite3_column_value(p, 5));
+    } else if (strcmp(zKind, "session") == 0) {
+      json_key(pOut, "subscription_id"), json_value(pOut, sqlite3_column_value(p, 1));
+      json_key(pOut, "session_id"), json_value(pOut, sqlite3_column_value(p, 6));
+      json_key(pOut, "profile_id"), json_value(pOut, sqlite3_column_value(p, 7));
+      json_key(pOut, "session_member_id"), json_value(pOut, sqlite3_column_value(p, 8));
     }
   }
   sqlite3_reset(p);
@@ -762,8 +788,14 @@ void invite_resend_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   } else if (row.zRevoked) {
     invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was revoked on %s UTC",
                   iInvite, row.zRevoked);
+  } else if (strcmp(row.zKind, "session") == 0) {
+    /* A session key lives minutes and goes through a portal: a fresh one
+    ** comes from session_invite, not from the member/guest resend path. */
+    invite_errorf(ctx, SQLITE_CONSTRAINT,
+                  "invite %lld is a session key: make a new one with session_invite",
+                  iInvite);
   }
-  int bRefused = row.zRedeemed || row.zRevoked;
+  int bRefused = row.zRedeemed || row.zRevoked || strcmp(row.zKind, "session") == 0;
   sqlite3_reset(p);
   if (bRefused) goto fail;
 

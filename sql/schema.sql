@@ -83,6 +83,7 @@ CREATE TABLE IF NOT EXISTS $S.settings(
 );
 CREATE UNIQUE INDEX IF NOT EXISTS $S.settings_by_name
   ON settings(name, ifnull(business_id, 0));
+CREATE INDEX IF NOT EXISTS $S.settings_by_business ON settings(business_id, name);
 
 -- The settings the product knows, with their built-in defaults.
 CREATE TABLE IF NOT EXISTS $S.invite_setting_defs(

@@ -208,7 +208,7 @@ BEGIN
   SELECT RAISE(ABORT, 'invites: a pending invite for this person and subscription exists (resend it)')
    WHERE EXISTS (SELECT 1 FROM invites i, invite_now t
                   WHERE i.email = NEW.email COLLATE NOCASE
-                    AND i.subscription_id = NEW.subscription_id AND i.kind = 'member'
+                    AND +i.subscription_id = NEW.subscription_id AND i.kind = 'member'
                     AND i.redeemed_at IS NULL AND i.revoked_at IS NULL
                     AND i.expires_at > t.now);
 END;
@@ -255,8 +255,11 @@ BEGIN
   SELECT RAISE(ABORT, 'invites: redemption cannot change the key or the expiry')
    WHERE NEW.redeemed_at IS NOT NULL
      AND (NEW.key_hash IS NOT OLD.key_hash OR NEW.expires_at IS NOT OLD.expires_at);
+  -- A session key sent to no address may be redeemed by nobody in particular.
   SELECT RAISE(ABORT, 'invites: redeemed_at and redeemed_by are set together')
-   WHERE (NEW.redeemed_at IS NULL) <> (NEW.redeemed_by IS NULL);
+   WHERE (NEW.redeemed_at IS NULL) <> (NEW.redeemed_by IS NULL)
+     AND NOT (NEW.redeemed_at IS NOT NULL AND OLD.kind = 'session'
+              AND OLD.email IS NULL AND OLD.user_id IS NULL);
   SELECT RAISE(ABORT, 'invites: redeemed_at must be a timestamp within the invite''s life')
    WHERE NEW.redeemed_at IS NOT NULL
      AND (datetime(NEW.redeemed_at) IS NOT NEW.redeemed_at
@@ -291,7 +294,7 @@ BEGIN
    WHERE NEW.kind = 'member'
      AND EXISTS (SELECT 1 FROM invites i, invite_now t
                   WHERE i.email = NEW.email COLLATE NOCASE AND i.id <> NEW.id
-                    AND i.subscription_id = NEW.subscription_id AND i.kind = 'member'
+                    AND +i.subscription_id = NEW.subscription_id AND i.kind = 'member'
                     AND i.redeemed_at IS NULL AND i.revoked_at IS NULL
                     AND i.expires_at > t.now);
 END;

@@ -18,21 +18,36 @@ SELECT b.id AS business_id, d.name AS name,
                 d.value) AS value
   FROM businesses b, invite_setting_defs d;
 
--- Who may act as an account manager of a business.
+-- Who may act as an account manager of a business: its account managers,
+-- and its active guests granted account_manager (guests: sql/guests.sql,
+-- created later in the same install; a view resolves tables when read).
+-- UNION ALL, not UNION: SQLite then pushes "business_id = ? AND user_id = ?"
+-- into both arms (index searches); callers test EXISTS, so a user listed
+-- twice does no harm.
 CREATE VIEW $S.business_managers AS
-SELECT business_id, user_id FROM account_managers;
+SELECT business_id, user_id FROM account_managers
+UNION ALL
+SELECT g.business_id, g.user_id FROM guests g, invite_now t
+ WHERE g.account_manager = 1 AND g.ended_at IS NULL AND g.expires_at > t.now;
 
--- Seats per subscription. used: members holding a seat; reserved: pending
--- invites that will take one; available: seats - used - reserved (NULL when
--- the subscription is unlimited).
+-- Seats per subscription. used: members holding a seat and external
+-- representatives present in a session (each takes a licence); reserved:
+-- pending invites that will take one; available: seats - used - reserved
+-- (NULL when the subscription is unlimited).
 CREATE VIEW $S.seat_usage AS
 SELECT subscription_id, business_id, app_id, plan, seats,
-       members, pending_invites,
-       members AS used, pending_invites AS reserved,
-       seats - members - pending_invites AS available
+       members, externals, pending_invites,
+       members + externals AS used, pending_invites AS reserved,
+       -- CASE: an unlimited subscription never pays for the counts
+       CASE WHEN seats IS NOT NULL THEN seats - members - externals - pending_invites END
+         AS available
   FROM (SELECT s.id AS subscription_id, s.business_id, s.app_id, s.plan, s.seats,
                (SELECT count(*) FROM members m
                  WHERE m.subscription_id = s.id) AS members,
+               (SELECT count(*) FROM sessions ss, session_members x
+                 WHERE ss.subscription_id = s.id AND ss.ended_at IS NULL
+                   AND x.session_id = ss.id AND x.kind = 'external'
+                   AND x.left_at IS NULL) AS externals,
                (SELECT count(*) FROM invites i, invite_now t
                  WHERE i.subscription_id = s.id AND i.redeemed_at IS NULL
                    AND i.revoked_at IS NULL AND i.expires_at > t.now)

@@ -1,0 +1,440 @@
+/*
+** verbs_session.c — support sessions (seeds 000 and 001): access invites
+** for external representatives, and joining / leaving a session.
+**
+**   SELECT session_invite(1, 2, 3, 'Dana (vendor)',
+**                         '{"email":"dana@vendor.example","portal":2}');
+**   -- {"id":9,"key":"...","url":"https://support.example.com/join?key=...",
+**   --  "expires_at":"2027-01-01 11:00:00"}
+**   SELECT invite_redeem('<key>');   -- joins session 1 as an external
+**   SELECT session_join(1, 5);       -- a licensed representative joins
+**   SELECT session_leave(1, 2);      -- the owner leaves; externals are
+**                                    -- logged out if no licensed rep remains
+**
+** The law is in sql/sessions.sql: who may invite, enabled profiles, seats,
+** one join per key, "an external is never the owner", and the automatic
+** logout. These verbs validate their arguments, write, and when a trigger
+** refuses, say why with the ids and names involved. Each call is atomic
+** (invite_verb_begin/end); a refused call leaves nothing behind.
+*/
+#include "invite.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#define SESSION_NAME_MAX_BYTES 200
+#define SESSION_COMMENTS_MAX_BYTES 2000
+
+/* ---- explaining a refusal ---- */
+
+static const char SQL_SEATS[] =
+    "SELECT b.name, a.name, u.plan, u.seats, u.members, u.externals,"
+    "       u.pending_invites"
+    "  FROM $S.seat_usage u, $S.businesses b, $S.apps a"
+    " WHERE u.subscription_id = ?1 AND b.id = u.business_id AND a.id = u.app_id";
+static const char SQL_USER_EXISTS[] = "SELECT 1 FROM $S.users WHERE id = ?1";
+static const char SQL_PROFILE[] =
+    "SELECT name FROM $S.security_profiles WHERE id = ?1";
+static const char SQL_SESSION_ENDED[] =
+    "SELECT ended_at FROM $S.sessions WHERE id = ?1";
+
+/* Steps a cached one-parameter lookup; on a row copies column 0 as text into
+** zOut (when given) and returns 1. */
+static int session_lookup(sqlite3_context *ctx, const char *zSql,
+                          sqlite3_int64 id, char *zOut, int nOut) {
+  sqlite3_stmt *p = invite_stmt(ctx, zSql);
+  if (p == 0) return 0;
+  sqlite3_bind_int64(p, 1, id);
+  int bRow = sqlite3_step(p) == SQLITE_ROW;
+  if (bRow && zOut) {
+    const char *z = (const char *)sqlite3_column_text(p, 0);
+    sqlite3_snprintf(nOut, zOut, "%s", z ? z : "");
+  }
+  sqlite3_reset(p);
+  return bRow;
+}
+
+/* The trigger's message, without its table prefix, turned into one that
+** names what was refused; zUserRole says what iUser is ("inviter", "user"). */
+static void session_explain(sqlite3_context *ctx, sqlite3_int64 iSession,
+                            const char *zUserRole, sqlite3_int64 iUser,
+                            sqlite3_int64 iProfile, sqlite3_int64 iSub) {
+  sqlite3 *db = sqlite3_context_db_handle(ctx);
+  char *zMsg = sqlite3_mprintf("%s", invite_db_message(db));
+  char zText[256];
+  if (zMsg == 0) {
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  const char *z = zMsg;
+  if (strncmp(z, "invites: ", 9) == 0) z += 9;
+  if (strncmp(z, "session_members: ", 17) == 0) z += 17;
+  if (strncmp(z, "seat limit reached", 18) == 0 && iSub) {
+    sqlite3_stmt *p = invite_stmt(ctx, SQL_SEATS);
+    if (p == 0) goto done;
+    sqlite3_bind_int64(p, 1, iSub);
+    if (sqlite3_step(p) == SQLITE_ROW) {
+      invite_errorf(ctx, SQLITE_CONSTRAINT,
+                    "seat limit reached: subscription %lld (%s, %s, plan '%s') "
+                    "has %d seats: %d members, %d external representatives "
+                    "and %d pending invites",
+                    iSub, sqlite3_column_text(p, 0), sqlite3_column_text(p, 1),
+                    sqlite3_column_text(p, 2), sqlite3_column_int(p, 3),
+                    sqlite3_column_int(p, 4), sqlite3_column_int(p, 5),
+                    sqlite3_column_int(p, 6));
+      sqlite3_reset(p);
+      goto done;
+    }
+    sqlite3_reset(p);
+  } else if ((strcmp(z, "only a representative present in the session may invite to it") == 0 ||
+              strcmp(z, "unknown user") == 0) &&
+             !session_lookup(ctx, SQL_USER_EXISTS, iUser, 0, 0)) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown %s: no user %lld", zUserRole, iUser);
+    goto done;
+  } else if (strcmp(z, "only a representative present in the session may invite to it") == 0) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT,
+                  "user %lld is not present in session %lld as its owner or a "
+                  "licensed member: only they may invite", iUser, iSession);
+    goto done;
+  } else if (strcmp(z, "unknown security profile") == 0) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown security profile %lld", iProfile);
+    goto done;
+  } else if (strcmp(z, "security profile is not enabled for access invite") == 0 &&
+             session_lookup(ctx, SQL_PROFILE, iProfile, zText, sizeof zText)) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT,
+                  "security profile %lld ('%q') is not enabled for access invite",
+                  iProfile, zText);
+    goto done;
+  } else if (strcmp(z, "the session has ended") == 0 &&
+             session_lookup(ctx, SQL_SESSION_ENDED, iSession, zText, sizeof zText)) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "session %lld ended on %s UTC",
+                  iSession, zText);
+    goto done;
+  }
+  invite_errorf(ctx, SQLITE_CONSTRAINT, "%s", z);
+done:
+  sqlite3_free(zMsg);
+}
+
+/* ---- session_invite(session, inviter, security_profile, name [, options]) ---- */
+
+/* Everything the insert needs in one read: the session's subscription and
+** business, the time, the key's expiry, the business's default portal. */
+static const char SQL_INVITE_CONTEXT[] =
+    "SELECT s.subscription_id, b.business_id, t.now,"
+    "       datetime(t.now, '+' || m.value || ' minutes'), d.value"
+    "  FROM $S.sessions s, $S.subscriptions b, $S.invite_now t,"
+    "       $S.invite_settings m, $S.invite_settings d"
+    " WHERE s.id = ?1 AND b.id = s.subscription_id"
+    "   AND m.business_id = b.business_id AND m.name = 'session_key_minutes'"
+    "   AND d.business_id = b.business_id AND d.name = 'default_portal_id'";
+static const char SQL_PORTAL_BY_ID[] =
+    "SELECT id, base_url FROM $S.portals WHERE id = ?1";
+static const char SQL_PORTAL_FIRST[] =
+    "SELECT id, base_url FROM $S.portals ORDER BY id LIMIT 1";
+static const char SQL_USER_BY_EMAIL[] =
+    "SELECT id, email FROM $S.users WHERE email = ?1 COLLATE NOCASE";
+static const char SQL_INSERT_SESSION_INVITE[] =
+    "INSERT INTO $S.invites(kind, key_hash, inviter_id, user_id, email,"
+    "  business_id, subscription_id, session_id, profile_id, portal_id,"
+    "  display_name, comments, created_at, expires_at, last_sent_at)"
+    " VALUES('session', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?12)";
+
+enum { OPT_EMAIL, OPT_COMMENTS, OPT_PORTAL, OPT_COUNT };
+
+/* A text option: length and NUL checked; bHeader: it may reach an email
+** header, so no CR/LF or other control character either. */
+static int session_option_text(sqlite3_context *ctx, InviteOption *pOpt,
+                               int nMax, int bHeader, const char **pz,
+                               int *pn) {
+  *pz = 0;
+  if (pOpt->pValue == 0) return 0;
+  const char *z = (const char *)sqlite3_value_text(pOpt->pValue);
+  int n = sqlite3_value_bytes(pOpt->pValue);
+  if (z == 0) {
+    sqlite3_result_error_nomem(ctx);
+    return 1;
+  }
+  if (n > nMax) {
+    invite_errorf(ctx, SQLITE_TOOBIG, "option '%s' is too long: %d bytes, at most %d",
+                  pOpt->zName, n, nMax);
+    return 1;
+  }
+  if ((int)strlen(z) != n) {
+    invite_errorf(ctx, SQLITE_MISMATCH, "option '%s' contains a NUL byte",
+                  pOpt->zName);
+    return 1;
+  }
+  const char *zErr = bHeader ? emails_header_safe(z, n) : 0;
+  if (zErr) {
+    invite_errorf(ctx, SQLITE_MISMATCH, "option '%s' %s", pOpt->zName, zErr);
+    return 1;
+  }
+  *pz = z;
+  if (pn) *pn = n;
+  return 0;
+}
+
+/* Looks up a portal (by id, or the first one when id is 0); copies its
+** base URL. 1 when found. */
+static int session_portal(sqlite3_context *ctx, sqlite3_int64 id,
+                          sqlite3_int64 *pId, char **pzBase) {
+  sqlite3_stmt *p = invite_stmt(ctx, id ? SQL_PORTAL_BY_ID : SQL_PORTAL_FIRST);
+  if (p == 0) return -1;
+  if (id) sqlite3_bind_int64(p, 1, id);
+  int bRow = sqlite3_step(p) == SQLITE_ROW;
+  if (bRow) {
+    *pId = sqlite3_column_int64(p, 0);
+    *pzBase = sqlite3_mprintf("%s", sqlite3_column_text(p, 1));
+    if (*pzBase == 0) {
+      sqlite3_reset(p);
+      sqlite3_result_error_nomem(ctx);
+      return -1;
+    }
+  }
+  sqlite3_reset(p);
+  return bRow;
+}
+
+void session_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  sqlite3 *db = sqlite3_context_db_handle(ctx);
+  sqlite3_int64 iSession, iInviter, iProfile, iPortal = 0, iUser = 0;
+  const char *zName, *zEmailOpt = 0, *zComments = 0;
+  int nName, nEmail = 0;
+  char zEmail[EMAILS_MAX_ADDRESS + 1];
+  char zKey[KEYS_TEXT_CHARS + 1];
+  unsigned char aHash[KEYS_HASH_BYTES];
+  char *zBase = 0, *zLink = 0;
+  InviteOption aOpt[OPT_COUNT] = {{"email", SQLITE_TEXT, 0},
+                                  {"comments", SQLITE_TEXT, 0},
+                                  {"portal", SQLITE_INTEGER, 0}};
+  InviteTx tx = {0, 0};
+  zKey[0] = 0;
+  zEmail[0] = 0;
+
+  if (invite_arg_id(ctx, argv, 0, "session", &iSession)) return;
+  if (invite_arg_id(ctx, argv, 1, "inviter", &iInviter)) return;
+  if (invite_arg_id(ctx, argv, 2, "security_profile", &iProfile)) return;
+  if (invite_arg_text(ctx, argv, 3, "name", SESSION_NAME_MAX_BYTES, &zName, &nName)) {
+    return;
+  }
+  /* The name is shown to the customer and becomes the email's To name. */
+  const char *zErr = emails_header_safe(zName, nName);
+  if (zErr) {
+    invite_errorf(ctx, SQLITE_MISMATCH, "argument 4 (name) %s", zErr);
+    return;
+  }
+  if (zName[strspn(zName, " \t")] == 0) {
+    invite_errorf(ctx, SQLITE_MISMATCH,
+                  "argument 4 (name) must not be empty: it is shown to the customer");
+    return;
+  }
+  if (argc > 4 && json_options(ctx, argv[4], 5, aOpt, OPT_COUNT)) return;
+  /* Comments go to the roster and the email body only: line breaks allowed. */
+  if (session_option_text(ctx, &aOpt[OPT_EMAIL], 1024, 0, &zEmailOpt, &nEmail) ||
+      session_option_text(ctx, &aOpt[OPT_COMMENTS], SESSION_COMMENTS_MAX_BYTES, 0,
+                          &zComments, 0)) {
+    goto fail;
+  }
+  if (zEmailOpt) {
+    zErr = emails_normalize(zEmailOpt, nEmail, zEmail);
+    if (zErr) {
+      /* Quote the address only when it is safe to print on one line. */
+      if (emails_header_safe(zEmailOpt, nEmail) == 0) {
+        invite_errorf(ctx, SQLITE_MISMATCH, "invalid email address '%q': %s",
+                      zEmailOpt, zErr);
+      } else {
+        invite_errorf(ctx, SQLITE_MISMATCH, "invalid email address: %s", zErr);
+      }
+      goto fail;
+    }
+  }
+  if (aOpt[OPT_PORTAL].pValue) {
+    iPortal = sqlite3_value_int64(aOpt[OPT_PORTAL].pValue);
+    if (iPortal <= 0) {
+      invite_errorf(ctx, SQLITE_MISMATCH, "option 'portal' must be a positive id, got %lld",
+                    iPortal);
+      goto fail;
+    }
+  }
+
+  if (invite_verb_begin(ctx, &tx)) goto fail;
+
+  sqlite3_stmt *p = invite_stmt(ctx, SQL_INVITE_CONTEXT);
+  if (p == 0) goto fail;
+  sqlite3_bind_int64(p, 1, iSession);
+  if (sqlite3_step(p) != SQLITE_ROW) {
+    sqlite3_reset(p);
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown session %lld", iSession);
+    goto fail;
+  }
+  sqlite3_int64 iSub = sqlite3_column_int64(p, 0);
+  sqlite3_int64 iBusiness = sqlite3_column_int64(p, 1);
+  char zNow[20], zExpires[20];
+  sqlite3_snprintf(sizeof zNow, zNow, "%s", sqlite3_column_text(p, 2));
+  sqlite3_snprintf(sizeof zExpires, zExpires, "%s",
+                   sqlite3_column_text(p, 3) ? (const char *)sqlite3_column_text(p, 3) : "");
+  sqlite3_int64 iDefaultPortal = sqlite3_column_int64(p, 4);
+  sqlite3_reset(p);
+
+  /* The portal: the one asked for, else the business's default, else the
+  ** portal with the lowest id. */
+  sqlite3_int64 iAsked = iPortal ? iPortal : iDefaultPortal > 0 ? iDefaultPortal : 0;
+  int rc = session_portal(ctx, iAsked, &iPortal, &zBase);
+  if (rc < 0) goto fail;
+  if (rc == 0) {
+    if (aOpt[OPT_PORTAL].pValue) {
+      invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown portal %lld", iAsked);
+    } else if (iAsked) {
+      invite_errorf(ctx, SQLITE_CONSTRAINT,
+                    "the default portal %lld (setting default_portal_id) does not exist",
+                    iAsked);
+    } else {
+      invite_errorf(ctx, SQLITE_CONSTRAINT,
+                    "no public portal to connect through: add one to the portals table");
+    }
+    goto fail;
+  }
+
+  /* An address that belongs to a user binds the key to that user. */
+  if (zEmail[0]) {
+    p = invite_stmt(ctx, SQL_USER_BY_EMAIL);
+    if (p == 0) goto fail;
+    sqlite3_bind_text(p, 1, zEmail, -1, SQLITE_STATIC);
+    if (sqlite3_step(p) == SQLITE_ROW) {
+      iUser = sqlite3_column_int64(p, 0);
+      sqlite3_snprintf(sizeof zEmail, zEmail, "%s", sqlite3_column_text(p, 1));
+    }
+    sqlite3_reset(p);
+  }
+
+  if (keys_generate(zKey, aHash)) {
+    invite_errorf(ctx, SQLITE_ERROR, "cannot make a key");
+    goto fail;
+  }
+  p = invite_stmt(ctx, SQL_INSERT_SESSION_INVITE);
+  if (p == 0) goto fail;
+  sqlite3_bind_blob(p, 1, aHash, KEYS_HASH_BYTES, SQLITE_STATIC);
+  sqlite3_bind_int64(p, 2, iInviter);
+  if (iUser) sqlite3_bind_int64(p, 3, iUser);
+  if (zEmail[0]) sqlite3_bind_text(p, 4, zEmail, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(p, 5, iBusiness);
+  sqlite3_bind_int64(p, 6, iSub);
+  sqlite3_bind_int64(p, 7, iSession);
+  sqlite3_bind_int64(p, 8, iProfile);
+  sqlite3_bind_int64(p, 9, iPortal);
+  sqlite3_bind_text(p, 10, zName, nName, SQLITE_STATIC);
+  if (zComments) sqlite3_bind_text(p, 11, zComments, -1, SQLITE_STATIC);
+  sqlite3_bind_text(p, 12, zNow, -1, SQLITE_STATIC);
+  if (zExpires[0]) sqlite3_bind_text(p, 13, zExpires, -1, SQLITE_STATIC);
+  if (sqlite3_step(p) != SQLITE_DONE) {
+    sqlite3_reset(p);
+    session_explain(ctx, iSession, "inviter", iInviter, iProfile, iSub);
+    goto fail;
+  }
+  sqlite3_reset(p);
+  sqlite3_int64 iInvite = sqlite3_last_insert_rowid(db);
+
+  zLink = invite_url(zBase, zKey);
+  if (zLink == 0) {
+    sqlite3_result_error_nomem(ctx);
+    goto fail;
+  }
+  /* EMAIL (merge with the `email` branch): when the `email` option was given,
+  ** queue the access invitation inside this transaction:
+  **   if (zEmail[0] &&
+  **       outbox_enqueue_invite(ctx, "session_invite", iInvite, zKey, zLink))
+  **     goto fail;
+  ** outbox.c is not on this branch yet. */
+  if (invite_verb_end(ctx, &tx, 1)) goto done;
+  invite_key_result(ctx, iInvite, zKey, zLink, zExpires);
+  goto done;
+fail:
+  invite_verb_end(ctx, &tx, 0);
+done:
+  if (zLink) sodium_memzero(zLink, strlen(zLink));
+  sqlite3_free(zLink);
+  sqlite3_free(zBase);
+  sodium_memzero(zKey, sizeof zKey);
+  sodium_memzero(aHash, sizeof aHash);
+  json_options_free(aOpt, OPT_COUNT);
+}
+
+/* ---- session_join(session, user): a licensed representative joins ---- */
+
+static const char SQL_SESSION_EXISTS[] = "SELECT 1 FROM $S.sessions WHERE id = ?1";
+/* The owner comes back as 'owner'; anyone else joins as 'member'. */
+static const char SQL_JOIN[] =
+    "INSERT INTO $S.session_members(session_id, user_id, kind, joined_at)"
+    " SELECT s.id, ?2, CASE WHEN s.owner_id = ?2 THEN 'owner' ELSE 'member' END,"
+    "        t.now"
+    "   FROM $S.sessions s, $S.invite_now t WHERE s.id = ?1";
+
+void session_join_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  sqlite3_int64 iSession, iUser;
+  InviteTx tx = {0, 0};
+  if (invite_arg_id(ctx, argv, 0, "session", &iSession)) return;
+  if (invite_arg_id(ctx, argv, 1, "user", &iUser)) return;
+  if (invite_verb_begin(ctx, &tx)) return;
+  if (!session_lookup(ctx, SQL_SESSION_EXISTS, iSession, 0, 0)) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown session %lld", iSession);
+    goto fail;
+  }
+  sqlite3_stmt *p = invite_stmt(ctx, SQL_JOIN);
+  if (p == 0) goto fail;
+  sqlite3_bind_int64(p, 1, iSession);
+  sqlite3_bind_int64(p, 2, iUser);
+  if (sqlite3_step(p) != SQLITE_DONE) {
+    sqlite3_reset(p);
+    session_explain(ctx, iSession, "user", iUser, 0, 0);
+    goto fail;
+  }
+  sqlite3_reset(p);
+  sqlite3_int64 iRow = sqlite3_last_insert_rowid(sqlite3_context_db_handle(ctx));
+  if (invite_verb_end(ctx, &tx, 1)) return;
+  sqlite3_result_int64(ctx, iRow);
+  return;
+fail:
+  invite_verb_end(ctx, &tx, 0);
+}
+
+/* ---- session_leave(session, user): anyone present leaves ---- */
+
+static const char SQL_LEAVE[] =
+    "UPDATE $S.session_members SET left_at = (SELECT now FROM $S.invite_now),"
+    "       left_reason = 'left'"
+    " WHERE session_id = ?1 AND user_id = ?2 AND left_at IS NULL";
+
+void session_leave_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  sqlite3_int64 iSession, iUser;
+  InviteTx tx = {0, 0};
+  if (invite_arg_id(ctx, argv, 0, "session", &iSession)) return;
+  if (invite_arg_id(ctx, argv, 1, "user", &iUser)) return;
+  if (invite_verb_begin(ctx, &tx)) return;
+  if (!session_lookup(ctx, SQL_SESSION_EXISTS, iSession, 0, 0)) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown session %lld", iSession);
+    goto fail;
+  }
+  sqlite3_stmt *p = invite_stmt(ctx, SQL_LEAVE);
+  if (p == 0) goto fail;
+  sqlite3_bind_int64(p, 1, iSession);
+  sqlite3_bind_int64(p, 2, iUser);
+  if (sqlite3_step(p) != SQLITE_DONE) {
+    sqlite3_reset(p);
+    session_explain(ctx, iSession, "user", iUser, 0, 0);
+    goto fail;
+  }
+  sqlite3_reset(p);
+  if (sqlite3_changes(sqlite3_context_db_handle(ctx)) == 0) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "user %lld is not present in session %lld",
+                  iUser, iSession);
+    goto fail;
+  }
+  if (invite_verb_end(ctx, &tx, 1)) return;
+  sqlite3_result_int(ctx, 1);
+  return;
+fail:
+  invite_verb_end(ctx, &tx, 0);
+}
