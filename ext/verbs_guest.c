@@ -355,16 +355,12 @@ void guest_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     }
     sqlite3_reset(p);
     sqlite3_int64 iInvite = sqlite3_last_insert_rowid(db);
-    /* The link has the form of invite_create's: base_url, "?" or "&", key=. */
-    zLink = sqlite3_mprintf("%s%skey=%s", zBase, strchr(zBase, '?') ? "&" : "?", zKey);
+    zLink = invite_url(zBase, zKey);
     if (zLink == 0) {
       sqlite3_result_error_nomem(ctx);
       goto fail;
     }
-    /* MERGE(email): queue the invitation email here once the outbox lands:
-    **   if (outbox_enqueue_invite(ctx, "guest_invite", iInvite, zKey, zLink))
-    **     goto fail;
-    */
+    if (outbox_enqueue_invite(ctx, "guest_invite", iInvite, zKey, zLink)) goto fail;
     guest_result_item(pOut, zEmail, iInvite, zKey, zLink, zExpires);
     sodium_memzero(zLink, strlen(zLink));
     sqlite3_free(zLink);
@@ -683,15 +679,29 @@ void invite_notify_expiring_func(sqlite3_context *ctx, int argc,
       guest_refused(ctx, "guest_notices");
       goto fail;
     }
-    /* MERGE(email): queue the email here, once the outbox lands:
-    **   OutboxMacro aMacro[] = {
-    **     {"FIRST_NAME", col 5}, {"LAST_NAME", col 6}, {"EMAIL", col 4},
-    **     {"BUSINESS_NAME", col 3}, {"EXPIRES_AT", col 1},
-    **     {"DAYS_LEFT", col 7 as text}};
-    **   if (outbox_enqueue(ctx, "expiring_soon", col 2 (business_id), 0,
-    **                      col 4 (email), "first last", aMacro, 6, 0))
-    **     goto fail;
-    ** Until then the notice is recorded and counted. */
+    char *zName = sqlite3_mprintf("%s%s%s", sqlite3_column_text(pDue, 5)
+                                              ? (const char *)sqlite3_column_text(pDue, 5) : "",
+                                  sqlite3_column_text(pDue, 5) && sqlite3_column_text(pDue, 6) ? " " : "",
+                                  sqlite3_column_text(pDue, 6)
+                                      ? (const char *)sqlite3_column_text(pDue, 6) : "");
+    if (zName == 0) {
+      sqlite3_result_error_nomem(ctx);
+      goto fail;
+    }
+    OutboxMacro aMacro[] = {
+        {"FIRST_NAME", (const char *)sqlite3_column_text(pDue, 5)},
+        {"LAST_NAME", (const char *)sqlite3_column_text(pDue, 6)},
+        {"USER_NAME", zName[0] ? zName : (const char *)sqlite3_column_text(pDue, 4)},
+        {"EMAIL", (const char *)sqlite3_column_text(pDue, 4)},
+        {"BUSINESS_NAME", (const char *)sqlite3_column_text(pDue, 3)},
+        {"EXPIRES_AT", (const char *)sqlite3_column_text(pDue, 1)},
+        {"DAYS_LEFT", (const char *)sqlite3_column_text(pDue, 7)},
+    };
+    rc = outbox_enqueue(ctx, "expiring_soon", sqlite3_column_int64(pDue, 2), 0,
+                        (const char *)sqlite3_column_text(pDue, 4), zName, aMacro,
+                        (int)(sizeof aMacro / sizeof aMacro[0]), 0);
+    sqlite3_free(zName);
+    if (rc) goto fail;
     nSent++;
   }
   if (rc != SQLITE_DONE) {

@@ -340,12 +340,9 @@ void session_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     sqlite3_result_error_nomem(ctx);
     goto fail;
   }
-  /* EMAIL (merge with the `email` branch): when the `email` option was given,
-  ** queue the access invitation inside this transaction:
-  **   if (zEmail[0] &&
-  **       outbox_enqueue_invite(ctx, "session_invite", iInvite, zKey, zLink))
-  **     goto fail;
-  ** outbox.c is not on this branch yet. */
+  /* With an `email` option the access invitation is queued in this
+  ** transaction (outbox_enqueue_invite queues nothing without an address). */
+  if (outbox_enqueue_invite(ctx, "session_invite", iInvite, zKey, zLink)) goto fail;
   if (invite_verb_end(ctx, &tx, 1)) goto done;
   invite_key_result(ctx, iInvite, zKey, zLink, zExpires);
   goto done;

@@ -256,6 +256,19 @@ BEGIN
    WHERE id = NEW.id;
 END;
 
+-- A queued email of an invite that was revoked or given a new key would
+-- deliver a dead link: it is given up instead (and so scrubbed).
+CREATE TRIGGER $S.outbox_cancel_stale AFTER UPDATE OF key_hash, revoked_at ON invites
+WHEN NEW.revoked_at IS NOT NULL OR NEW.key_hash IS NOT OLD.key_hash
+BEGIN
+  UPDATE outbox
+     SET status = 'failed',
+         last_error = CASE WHEN NEW.revoked_at IS NOT NULL
+                           THEN 'cancelled: the invite was revoked'
+                           ELSE 'cancelled: the invite was sent again with a new key' END
+   WHERE invite_id = NEW.id AND status = 'queued';
+END;
+
 -- What a delivery run sends now, oldest first (status queued, due by the
 -- database's clock, which may be pinned).
 CREATE VIEW $S.outbox_pending AS
