@@ -13,10 +13,12 @@ SQLITE_CFLAGS := $(shell $(PKG_CONFIG) --cflags sqlite3 2>/dev/null)
 SQLITE_LIBS   := $(or $(shell $(PKG_CONFIG) --libs sqlite3 2>/dev/null),-lsqlite3)
 
 # Order matters: invite_init() runs them in this order.
-SQL_FILES = sql/schema.sql sql/views.sql sql/triggers.sql
+SQL_FILES = sql/schema.sql sql/views.sql sql/triggers.sql sql/audit.sql \
+            sql/security.sql
 
 EXT_SRC = ext/invite.c ext/util.c ext/json.c ext/keys.c ext/emails.c \
-          ext/clock.c ext/schema.c ext/verbs_invite.c ext/seats.c
+          ext/clock.c ext/schema.c ext/verbs_invite.c ext/seats.c \
+          ext/audit.c ext/security.c
 EXT_OBJ = $(EXT_SRC:ext/%.c=$(BUILD)/%.o)
 
 ALL_CFLAGS = $(CFLAGS) $(WARN) -fPIC -I$(BUILD) -Iext $(SQLITE_CFLAGS) $(SODIUM_CFLAGS)

@@ -20,6 +20,9 @@ INVITE_SQL_FUNC(invite_redeem_func);
 INVITE_SQL_FUNC(invite_peek_func);
 INVITE_SQL_FUNC(invite_revoke_func);
 INVITE_SQL_FUNC(invite_resend_func);
+/* audit.c */
+INVITE_SQL_FUNC(invite_audit_hash_func);
+INVITE_SQL_FUNC(invite_audit_verify_func);
 /* seats.c */
 INVITE_SQL_FUNC(seat_available_func);
 
