@@ -92,3 +92,39 @@ SELECT substr(f.subject, 8) AS source, count(*) AS failures,
   FROM f, c
  GROUP BY f.subject
  ORDER BY f.subject;
+
+-- ---- privilege: rows that vouch for themselves ----
+
+-- A membership that names an invite must be the one that invite's
+-- redemption made (same user, subscription, role): otherwise a plain INSERT
+-- could borrow an invite's authority, and skip the member.added audit.
+CREATE TRIGGER $S.members_check_invite BEFORE INSERT ON members
+WHEN NEW.invite_id IS NOT NULL
+BEGIN
+  SELECT RAISE(ABORT, 'members: invite_id must name the redeemed member invite this membership comes from')
+   WHERE NOT EXISTS (SELECT 1 FROM invites i
+                      WHERE i.id = NEW.invite_id AND i.kind = 'member'
+                        AND i.redeemed_at IS NOT NULL
+                        AND i.redeemed_by = NEW.user_id
+                        AND i.subscription_id = NEW.subscription_id
+                        AND i.role_id = NEW.role_id);
+END;
+
+-- account_managers is the application's table (who manages a business is
+-- its decision: no trigger can know who is writing); the law only keeps
+-- its rows real, and audit.sql records every change.
+CREATE TRIGGER $S.account_managers_check_insert BEFORE INSERT ON account_managers
+BEGIN
+  SELECT RAISE(ABORT, 'account_managers: unknown business')
+   WHERE NOT EXISTS (SELECT 1 FROM businesses WHERE id = NEW.business_id);
+  SELECT RAISE(ABORT, 'account_managers: unknown user')
+   WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = NEW.user_id);
+END;
+
+CREATE TRIGGER $S.account_managers_check_update BEFORE UPDATE ON account_managers
+BEGIN
+  SELECT RAISE(ABORT, 'account_managers: unknown business')
+   WHERE NOT EXISTS (SELECT 1 FROM businesses WHERE id = NEW.business_id);
+  SELECT RAISE(ABORT, 'account_managers: unknown user')
+   WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = NEW.user_id);
+END;
