@@ -58,6 +58,7 @@ static const struct InviteFuncDef {
     {"invite_create", 5, FLAGS_VERB, invite_create_func},
     {"invite_redeem", 1, FLAGS_VERB, invite_redeem_func},
     {"invite_redeem", 2, FLAGS_VERB, invite_redeem_func},
+    {"invite_redeem", 3, FLAGS_VERB, invite_redeem_func},
     {"invite_revoke", 1, FLAGS_VERB, invite_revoke_func},
     {"invite_resend", 1, FLAGS_VERB, invite_resend_func},
     {"invite_resend", 2, FLAGS_VERB, invite_resend_func},
@@ -76,6 +77,10 @@ static const struct InviteFuncDef {
     /* read-only, but they read state through a key or an id: DIRECTONLY */
     {"invite_peek", 1, FLAGS_VERB, invite_peek_func},
     {"seat_available", 1, FLAGS_VERB, seat_available_func},
+    {"invite_audit_verify", 0, FLAGS_VERB, invite_audit_verify_func},
+    /* pure, and called by the audit trigger: never DIRECTONLY, or the
+    ** trigger fails; a client without it cannot write audited tables */
+    {"invite_audit_hash", 7, FLAGS_PURE, invite_audit_hash_func},
 };
 
 static void conn_release(InviteConn *p) {

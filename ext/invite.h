@@ -180,4 +180,37 @@ int outbox_enqueue_invite(sqlite3_context *ctx, const char *zKind,
                           sqlite3_int64 iInvite, const char *zKey,
                           const char *zUrl);
 
+/* ---- audit.c: the hash-chained audit log (sql/audit.sql) ---- */
+/* Appends one event inside the transaction already open (a trigger-less
+** event: a refusal the verb has rolled back). zDetail is a JSON object or
+** NULL; iActor 0 means no actor. */
+int audit_append_row(sqlite3_context *ctx, sqlite3_int64 iActor,
+                     const char *zAction, const char *zSubject,
+                     const char *zDetail);
+/* The same in a write of its own: BEGIN IMMEDIATE in autocommit, a
+** SAVEPOINT inside the caller's transaction. */
+int audit_record(sqlite3_context *ctx, sqlite3_int64 iActor, const char *zAction,
+                 const char *zSubject, const char *zDetail);
+
+/* ---- security.c: rate limits and the failed-redemption defence ---- */
+/* 1 when zSource is refused (zUntil: until when), 0 when not, -1 on error
+** (result set). */
+int security_source_blocked(sqlite3_context *ctx, const char *zSource,
+                            char zUntil[20]);
+/* Audits a refused attempt from a blocked source, inside the open
+** transaction. */
+int security_note_blocked(sqlite3_context *ctx, const char *zSource,
+                          const char *zUntil);
+/* Counts (and audits) one failed redemption, in a write of its own, after
+** the verb rolled back; zSource may be NULL (audited, not counted). */
+int security_record_failure(sqlite3_context *ctx, const char *zSource,
+                            const char *zReason, sqlite3_int64 iInvite);
+/* Sets the error "inviter N has reached the limit of L invites...". */
+void security_explain_rate_limit(sqlite3_context *ctx, sqlite3_int64 iInviter,
+                                 sqlite3_int64 iBusiness);
+/* Audits a refused invite_create (seat or rate limit) after the rollback. */
+int security_record_refusal(sqlite3_context *ctx, sqlite3_int64 iInviter,
+                            const char *zReason, sqlite3_int64 iSub,
+                            sqlite3_int64 iRole, const char *zEmail);
+
 #endif /* INVITE_H */

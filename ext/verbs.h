@@ -35,6 +35,9 @@ INVITE_SQL_FUNC(session_leave_func);
 INVITE_SQL_FUNC(macro_expand_func);
 INVITE_SQL_FUNC(invite_template_check_func);
 INVITE_SQL_FUNC(invite_raise_func);
+/* audit.c */
+INVITE_SQL_FUNC(invite_audit_hash_func);
+INVITE_SQL_FUNC(invite_audit_verify_func);
 /* seats.c */
 INVITE_SQL_FUNC(seat_available_func);
 

@@ -69,10 +69,13 @@ static const char SQL_BY_ID[] =
 
 /* Finds the invite a key opens: by its current key, or by an old key that a
 ** resend kept good. Returns the statement positioned on the row (the caller
-** resets it), or NULL with the error set. */
+** resets it), or NULL with the error set and, when the key is refused (not
+** on a database error), *pzWhy set to "unknown_key" or "replaced_key" and
+** *piInvite to the invite of a replaced key. */
 static sqlite3_stmt *invite_find_by_key(sqlite3_context *ctx,
                                         const unsigned char *aHash,
-                                        InviteRow *pRow) {
+                                        InviteRow *pRow, const char **pzWhy,
+                                        sqlite3_int64 *piInvite) {
   sqlite3_stmt *pStmt = invite_stmt(ctx, SQL_BY_KEY);
   if (pStmt == 0) return 0;
   sqlite3_bind_blob(pStmt, 1, aHash, KEYS_HASH_BYTES, SQLITE_STATIC);
@@ -95,9 +98,12 @@ static sqlite3_stmt *invite_find_by_key(sqlite3_context *ctx,
     return pStmt;
   }
   if (rc == SQLITE_ROW) {
+    *pzWhy = "replaced_key";
+    *piInvite = sqlite3_column_int64(pStmt, 0);
     invite_errorf(ctx, SQLITE_CONSTRAINT,
                   "key was replaced by a newer one (invite_resend)");
   } else if (rc == SQLITE_DONE) {
+    *pzWhy = "unknown_key";
     invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown key");
   } else {
     invite_error_db(ctx, "cannot look the key up");
@@ -214,6 +220,8 @@ static const char SQL_PENDING[] =
     "   AND i.revoked_at IS NULL AND i.expires_at > t.now";
 static const char SQL_ROLE_EXISTS[] = "SELECT 1 FROM $S.roles WHERE id = ?1";
 static const char SQL_USER_EXISTS[] = "SELECT 1 FROM $S.users WHERE id = ?1";
+static const char SQL_SUB_BUSINESS[] =
+    "SELECT business_id FROM $S.subscriptions WHERE id = ?1";
 
 static int row_exists(sqlite3_context *ctx, const char *zSql, sqlite3_int64 id) {
   sqlite3_stmt *p = invite_stmt(ctx, zSql);
@@ -224,18 +232,22 @@ static int row_exists(sqlite3_context *ctx, const char *zSql, sqlite3_int64 id) 
   return b;
 }
 
-static void explain_refusal(sqlite3_context *ctx, sqlite3_int64 iSub,
-                            sqlite3_int64 iRole, sqlite3_int64 iInviter,
-                            const char *zEmail) {
+/* Returns "seat_limit" or "rate_limit" for the refusals that are audited
+** (after the rollback), else NULL. */
+static const char *explain_refusal(sqlite3_context *ctx, sqlite3_int64 iSub,
+                                   sqlite3_int64 iRole, sqlite3_int64 iInviter,
+                                   const char *zEmail) {
   sqlite3 *db = sqlite3_context_db_handle(ctx);
+  const char *zAudit = 0;
   char *zMsg = sqlite3_mprintf("%s", invite_db_message(db));
   if (zMsg == 0) {
     sqlite3_result_error_nomem(ctx);
-    return;
+    return 0;
   }
   const char *z = zMsg;
   if (strncmp(z, "invites: ", 9) == 0 || strncmp(z, "members: ", 9) == 0) z += 9;
   if (strcmp(z, "seat limit reached") == 0) {
+    zAudit = "seat_limit";
     sqlite3_stmt *p = invite_stmt(ctx, SQL_SEATS);
     if (p == 0) goto done;
     sqlite3_bind_int64(p, 1, iSub);
@@ -271,6 +283,15 @@ static void explain_refusal(sqlite3_context *ctx, sqlite3_int64 iSub,
       goto done;
     }
     sqlite3_reset(p);
+  } else if (strcmp(z, "inviter has reached the limit of invites in 24 hours") == 0) {
+    zAudit = "rate_limit";
+    sqlite3_stmt *p = invite_stmt(ctx, SQL_SUB_BUSINESS);
+    if (p == 0) goto done;
+    sqlite3_bind_int64(p, 1, iSub);
+    sqlite3_int64 iBusiness = sqlite3_step(p) == SQLITE_ROW ? sqlite3_column_int64(p, 0) : 0;
+    sqlite3_reset(p);
+    security_explain_rate_limit(ctx, iInviter, iBusiness);
+    goto done;
   } else if (strcmp(z, "role belongs to another app than the subscription") == 0 &&
              iRole && !row_exists(ctx, SQL_ROLE_EXISTS, iRole)) {
     invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown role %lld", iRole);
@@ -284,6 +305,7 @@ static void explain_refusal(sqlite3_context *ctx, sqlite3_int64 iSub,
   invite_errorf(ctx, SQLITE_CONSTRAINT, "%s", z);
 done:
   sqlite3_free(zMsg);
+  return zAudit;
 }
 
 /* ---- invite_create(invitee, subscription, role, inviter [, options]) ---- */
@@ -322,6 +344,7 @@ void invite_create_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
                                   {"days", SQLITE_INTEGER, 0},
                                   {"comments", SQLITE_TEXT, 0}};
   InviteTx tx = {0, 0};
+  const char *zRefusal = 0; /* an audited refusal, recorded after rollback */
   zKey[0] = 0;
 
   int eInvitee = sqlite3_value_type(argv[0]);
@@ -426,7 +449,7 @@ void invite_create_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3_bind_text(pStmt, 12, zExpires, -1, SQLITE_STATIC);
   if (sqlite3_step(pStmt) != SQLITE_DONE) {
     sqlite3_reset(pStmt);
-    explain_refusal(ctx, iSub, iRole, iInviter, zEmail);
+    zRefusal = explain_refusal(ctx, iSub, iRole, iInviter, zEmail);
     goto fail;
   }
   sqlite3_reset(pStmt);
@@ -458,6 +481,7 @@ void invite_create_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   goto done;
 fail:
   invite_verb_end(ctx, &tx, 0);
+  if (zRefusal) security_record_refusal(ctx, iInviter, zRefusal, iSub, iRole, zEmail);
 done:
   sodium_memzero(zKey, sizeof zKey);
   sqlite3_free(zUrl);
@@ -480,9 +504,10 @@ static const char SQL_REDEEMED[] =
     " WHERE i.id = ?1";
 
 /* The user who redeems: the one named by `redeemer`, else the invitee,
-** created now when new. 0 with the error set when refused. */
+** created now when new. 0 with the error set when refused, and *pzWhy set
+** to "wrong_redeemer" when the invite is addressed to someone else. */
 static sqlite3_int64 redeemer_user(sqlite3_context *ctx, sqlite3_value *pRedeemer,
-                                   const InviteRow *r) {
+                                   const InviteRow *r, const char **pzWhy) {
   sqlite3 *db = sqlite3_context_db_handle(ctx);
   char zEmail[EMAILS_MAX_ADDRESS + 1];
   const char *zWho = r->zEmail;
@@ -501,6 +526,7 @@ static sqlite3_int64 redeemer_user(sqlite3_context *ctx, sqlite3_value *pRedeeme
                  sqlite3_stricmp((const char *)sqlite3_column_text(p, 0), r->zEmail) == 0;
     sqlite3_reset(p);
     if (!bMatch) {
+      *pzWhy = "wrong_redeemer";
       invite_errorf(ctx, SQLITE_CONSTRAINT,
                     "this invite is addressed to another email address");
       return 0;
@@ -517,6 +543,7 @@ static sqlite3_int64 redeemer_user(sqlite3_context *ctx, sqlite3_value *pRedeeme
       return 0;
     }
     if (r->zEmail && sqlite3_stricmp(zEmail, r->zEmail) != 0) {
+      *pzWhy = "wrong_redeemer";
       invite_errorf(ctx, SQLITE_CONSTRAINT,
                     "this invite is addressed to another email address");
       return 0;
@@ -549,12 +576,25 @@ static sqlite3_int64 redeemer_user(sqlite3_context *ctx, sqlite3_value *pRedeeme
   return sqlite3_last_insert_rowid(db);
 }
 
+#define SOURCE_MAX_BYTES 200
+
+/* invite_redeem(key [, redeemer [, source]]): source names where the
+** attempt comes from (the client's address); failures are counted per
+** source and a source over the limit is refused (security.c). */
 void invite_redeem_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   unsigned char aHash[KEYS_HASH_BYTES];
   InviteTx tx = {0, 0};
   sqlite3_stmt *pFound = 0;
   InviteRow row;
-  if (arg_key(ctx, argv, aHash)) return;
+  const char *zKey, *zSource = 0;
+  const char *zWhy = 0; /* set when the failure counts against the source */
+  sqlite3_int64 iInvite = 0;
+  int nKey;
+  /* Argument errors are the caller's bug, not an attempt: not counted. */
+  if (sqlite3_value_type(argv[0]) != SQLITE_TEXT) {
+    invite_arg_text(ctx, argv, 0, "key", 0, &zKey, &nKey);
+    return;
+  }
   if (argc > 1) {
     int e = sqlite3_value_type(argv[1]);
     if (e != SQLITE_NULL && e != SQLITE_INTEGER && e != SQLITE_TEXT) {
@@ -563,11 +603,57 @@ void invite_redeem_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
       return;
     }
   }
+  if (argc > 2 && sqlite3_value_type(argv[2]) != SQLITE_NULL) {
+    int nSource;
+    if (invite_arg_text(ctx, argv, 2, "source", SOURCE_MAX_BYTES, &zSource,
+                        &nSource)) {
+      return;
+    }
+    if (nSource == 0 || emails_header_safe(zSource, nSource)) {
+      invite_errorf(ctx, SQLITE_MISMATCH,
+                    "argument 3 (source) must be non-empty text without control "
+                    "characters");
+      return;
+    }
+  }
+  /* Checked before any read; a malformed key (its error set here) costs
+  ** one counter write below. */
+  int bMalformed = 1;
+  if (invite_arg_text(ctx, argv, 0, "key", 1024, &zKey, &nKey) == 0) {
+    const char *zKeyErr = keys_hash_text(zKey, nKey, aHash);
+    if (zKeyErr) {
+      invite_errorf(ctx, SQLITE_MISMATCH, "%s", zKeyErr);
+    } else {
+      bMalformed = 0;
+    }
+  }
+
   if (invite_verb_begin(ctx, &tx)) return;
-  pFound = invite_find_by_key(ctx, aHash, &row);
+  if (zSource) {
+    char zUntil[20];
+    int bBlocked = security_source_blocked(ctx, zSource, zUntil);
+    if (bBlocked < 0) goto fail;
+    if (bBlocked) {
+      if (security_note_blocked(ctx, zSource, zUntil)) goto fail;
+      if (invite_verb_end(ctx, &tx, 1)) goto done;
+      invite_errorf(ctx, SQLITE_CONSTRAINT,
+                    "too many failed attempts from this source: refused until "
+                    "%s UTC",
+                    zUntil);
+      goto done;
+    }
+  }
+  if (bMalformed) {
+    zWhy = "malformed_key";
+    goto fail;
+  }
+  pFound = invite_find_by_key(ctx, aHash, &row, &zWhy, &iInvite);
   if (pFound == 0) goto fail;
-  if (invite_refuse_state(ctx, &row)) goto fail;
-  sqlite3_int64 iInvite = row.id;
+  iInvite = row.id;
+  if (invite_refuse_state(ctx, &row)) {
+    zWhy = row.zRedeemed ? "used" : row.zRevoked ? "revoked" : "expired";
+    goto fail;
+  }
   char zKind[16], zNow[20];
   sqlite3_snprintf(sizeof zKind, zKind, "%s", row.zKind);
   sqlite3_snprintf(sizeof zNow, zNow, "%s", row.zNow);
@@ -577,7 +663,7 @@ void invite_redeem_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
                 row.iUser == 0 &&
                 (argc < 2 || sqlite3_value_type(argv[1]) == SQLITE_NULL);
   sqlite3_int64 iUser =
-      bNobody ? 0 : redeemer_user(ctx, argc > 1 ? argv[1] : 0, &row);
+      bNobody ? 0 : redeemer_user(ctx, argc > 1 ? argv[1] : 0, &row, &zWhy);
   sqlite3_reset(pFound); /* row's text is no longer needed */
   pFound = 0;
   if (iUser == 0 && !bNobody) goto fail;
@@ -629,11 +715,13 @@ void invite_redeem_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     return;
   }
   json_result(ctx, pOut);
-  sodium_memzero(aHash, sizeof aHash);
-  return;
+  goto done;
 fail:
   if (pFound) sqlite3_reset(pFound);
   invite_verb_end(ctx, &tx, 0);
+  /* After the rollback, so the count survives it (security.c). */
+  if (zWhy) security_record_failure(ctx, zSource, zWhy, iInvite);
+done:
   sodium_memzero(aHash, sizeof aHash);
 }
 
@@ -652,7 +740,9 @@ void invite_peek_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   unsigned char aHash[KEYS_HASH_BYTES];
   InviteRow row;
   if (arg_key(ctx, argv, aHash)) return;
-  sqlite3_stmt *pFound = invite_find_by_key(ctx, aHash, &row);
+  const char *zWhy = 0;
+  sqlite3_int64 iOld = 0;
+  sqlite3_stmt *pFound = invite_find_by_key(ctx, aHash, &row, &zWhy, &iOld);
   sodium_memzero(aHash, sizeof aHash);
   if (pFound == 0) return;
   sqlite3_int64 iInvite = row.id;

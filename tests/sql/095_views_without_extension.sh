@@ -26,9 +26,12 @@ state=$(sqlite3 -batch "$db" "SELECT state || ' ' || email FROM invite_status")
 [ "$state" = "pending ann@example.com" ] || { echo "invite_status: $state"; exit 1; }
 avail=$(sqlite3 -batch "$db" "SELECT available FROM seat_usage WHERE subscription_id = 1")
 [ "$avail" = 0 ] || { echo "seat_usage available: $avail"; exit 1; }
-# The law holds for this client too: the last seat is reserved.
+# The law holds for this client too: the last seat is reserved. (Audited
+# tables fail closed without the extension, so the write is refused either
+# by the seat rule or for want of the audit hash: never silently accepted.)
 if sqlite3 -batch "$db" "INSERT INTO members(user_id, subscription_id, role_id) VALUES (4, 1, 1)" 2> err; then
   echo "oversold a seat without the extension"; exit 1
 fi
-grep -q "members: seat limit reached" err || { cat err; exit 1; }
+grep -Eq "members: seat limit reached|no such function: invite_audit_hash" err || { cat err; exit 1; }
+[ "$(sqlite3 -batch "$db" "SELECT count(*) FROM members")" = 2 ] || { echo "members changed"; exit 1; }
 echo "$n views read without the extension"

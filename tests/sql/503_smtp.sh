@@ -133,7 +133,7 @@ expect "not due yet" "$(tail -1 run3b.log)" "invite-mail: 0 sent, 0 to retry, 0 
 
 start_sink
 echo 451 > "$sink/mode"
-plain "UPDATE invite_meta SET value = '2027-01-01 00:01:00' WHERE name = 'clock'"
+ext "SELECT invite_clock('2027-01-01 00:01:00')" > /dev/null
 run_mail > run4.log
 cat run4.log
 expect "451: summary" "$(tail -1 run4.log)" "invite-mail: 0 sent, 2 to retry, 0 failed"
@@ -143,7 +143,7 @@ expect "451: nothing received" "$(messages)" 2
 
 # ---- recovery: each sent exactly once ----
 echo accept > "$sink/mode"
-plain "UPDATE invite_meta SET value = '2027-01-01 00:03:00' WHERE name = 'clock'"
+ext "SELECT invite_clock('2027-01-01 00:03:00')" > /dev/null
 run_mail > run5.log
 cat run5.log
 expect "recovered" "$(tail -1 run5.log)" "invite-mail: 2 sent, 0 to retry, 0 failed"

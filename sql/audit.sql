@@ -1,0 +1,241 @@
+-- audit.sql — the audit log: every state change, append-only, hash-chained.
+--
+-- Row i stores hash_i = BLAKE2b-256(encoding of prev_hash, id, at, actor,
+-- action, subject, detail), prev_hash being hash_(i-1) (NULL for row 1);
+-- the encoding is documented in ext/audit.c and docs-security.md. The hash
+-- is computed by invite_audit_hash(), a function of the extension: a client
+-- that has not loaded it cannot write anything audited ("no such function:
+-- invite_audit_hash"), so no event is ever skipped silently.
+-- invite_audit_verify() walks the chain and names the first row that does
+-- not match.
+--
+-- HOW TO AUDIT A NEW EVENT: one AFTER trigger on the table that changes,
+-- with one INSERT into the view audit_append (never into audit_log):
+--
+--   CREATE TRIGGER $S.audit_<table>_<event> AFTER UPDATE OF <col> ON <table>
+--   WHEN <the change that is the event>
+--   BEGIN
+--     INSERT INTO audit_append(actor, action, subject, detail)
+--     VALUES (<user id or NULL>, '<thing>.<event>', '<thing>:' || NEW.id,
+--             json_object(<what changed>));
+--   END;
+--
+-- audit_append numbers the row, reads the clock and chains the hash: one
+-- row insert and one hash per event. An event with no row change (a refused
+-- call) is appended by the verb itself (audit_record() in ext/audit.c).
+
+CREATE TABLE IF NOT EXISTS $S.audit_log(
+  id        INTEGER PRIMARY KEY,  -- 1, 2, 3... without gaps
+  at        TEXT NOT NULL,        -- invite_now at the time of the event
+  actor     INTEGER,              -- the user who acted, NULL when unknown
+  action    TEXT NOT NULL,        -- '<thing>.<event>': 'invite.created'
+  subject   TEXT NOT NULL,        -- '<thing>:<id>': 'invite:5'
+  detail    TEXT,                 -- JSON object
+  prev_hash BLOB,                 -- hash of row id-1; NULL for row 1
+  hash      BLOB NOT NULL         -- BLAKE2b-256, see invite_audit_hash()
+);
+-- Failed redemptions per source in a time window (the brute-force counter
+-- is read from the log itself, so it survives and is tamper-evident).
+CREATE INDEX IF NOT EXISTS $S.audit_redeem_failures
+  ON audit_log(subject, at) WHERE action = 'invite.redeem_failed';
+
+CREATE TRIGGER $S.audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+  SELECT RAISE(ABORT, 'audit_log: the audit log is append-only');
+END;
+
+CREATE TRIGGER $S.audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+  SELECT RAISE(ABORT, 'audit_log: the audit log is append-only');
+END;
+
+-- The one way rows get into audit_log.
+CREATE VIEW $S.audit_append AS
+SELECT actor, action, subject, detail FROM audit_log WHERE 0;
+
+CREATE TRIGGER $S.audit_append_insert INSTEAD OF INSERT ON audit_append
+BEGIN
+  SELECT RAISE(ABORT, 'audit_log: actor must be a user id or NULL')
+   WHERE NEW.actor IS NOT NULL AND typeof(NEW.actor) <> 'integer';
+  SELECT RAISE(ABORT, 'audit_log: action and subject are required')
+   WHERE NEW.action IS NULL OR NEW.subject IS NULL;
+  -- Text values are cast to TEXT, so what is hashed is what is stored.
+  -- VALUES with scalar subqueries (each one index seek) measured faster
+  -- than a joined subquery here (about 4 vs 9 us per event).
+  INSERT INTO audit_log(id, at, actor, action, subject, detail, prev_hash, hash)
+  VALUES ((SELECT coalesce(max(id), 0) + 1 FROM audit_log),
+          (SELECT now FROM invite_now), NEW.actor, CAST(NEW.action AS TEXT),
+          CAST(NEW.subject AS TEXT), CAST(NEW.detail AS TEXT),
+          (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1),
+          invite_audit_hash((SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1),
+                            (SELECT coalesce(max(id), 0) + 1 FROM audit_log),
+                            (SELECT now FROM invite_now), NEW.actor,
+                            CAST(NEW.action AS TEXT), CAST(NEW.subject AS TEXT),
+                            CAST(NEW.detail AS TEXT)));
+END;
+
+-- The log for people: time, who (with email), what, to what, details.
+CREATE VIEW $S.audit_trail AS
+SELECT a.id, a.at, a.actor AS actor_id, u.email AS actor_email,
+       a.action, a.subject, a.detail
+  FROM audit_log a LEFT JOIN users u ON u.id = a.actor
+ ORDER BY a.id;
+
+-- ---- the audited events ----
+
+-- invites: created, resent (new key) or extended, revoked, redeemed. A
+-- redemption is one event: the membership it makes is in its detail (the
+-- member row itself is not audited a second time).
+CREATE TRIGGER $S.audit_invite_created AFTER INSERT ON invites
+BEGIN
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (NEW.inviter_id, 'invite.created', 'invite:' || NEW.id,
+          json_object('kind', NEW.kind, 'email', NEW.email,
+                      'business_id', NEW.business_id,
+                      'subscription_id', NEW.subscription_id,
+                      'role_id', NEW.role_id, 'session_id', NEW.session_id,
+                      'profile_id', NEW.profile_id,
+                      'account_manager', NEW.account_manager,
+                      'can_invite', NEW.can_invite,
+                      'expires_at', NEW.expires_at));
+END;
+
+CREATE TRIGGER $S.audit_invite_resent AFTER UPDATE OF key_hash, expires_at ON invites
+WHEN (NEW.key_hash IS NOT OLD.key_hash OR NEW.expires_at IS NOT OLD.expires_at)
+ AND NEW.redeemed_at IS NULL AND NEW.revoked_at IS NULL
+BEGIN
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (NULL,
+          CASE WHEN NEW.key_hash IS NOT OLD.key_hash THEN 'invite.resent'
+               ELSE 'invite.extended' END,
+          'invite:' || NEW.id,
+          json_object('sent_count', NEW.sent_count,
+                      'expires_at', NEW.expires_at));
+END;
+
+CREATE TRIGGER $S.audit_invite_revoked AFTER UPDATE OF revoked_at ON invites
+WHEN OLD.revoked_at IS NULL AND NEW.revoked_at IS NOT NULL
+BEGIN
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (NULL, 'invite.revoked', 'invite:' || NEW.id,
+          json_object('kind', NEW.kind));
+END;
+
+CREATE TRIGGER $S.audit_invite_redeemed AFTER UPDATE OF redeemed_at ON invites
+WHEN OLD.redeemed_at IS NULL AND NEW.redeemed_at IS NOT NULL
+BEGIN
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (NEW.redeemed_by, 'invite.redeemed', 'invite:' || NEW.id,
+          json_object('kind', NEW.kind, 'user_id', NEW.redeemed_by,
+                      'subscription_id', NEW.subscription_id,
+                      'role_id', NEW.role_id));
+END;
+
+-- members: added directly (not through an invite), removed, role changed.
+CREATE TRIGGER $S.audit_member_added AFTER INSERT ON members
+WHEN NEW.invite_id IS NULL
+BEGIN
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (NULL, 'member.added', 'member:' || NEW.id,
+          json_object('user_id', NEW.user_id,
+                      'subscription_id', NEW.subscription_id,
+                      'role_id', NEW.role_id));
+END;
+
+CREATE TRIGGER $S.audit_member_removed AFTER DELETE ON members
+BEGIN
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (NULL, 'member.removed', 'member:' || OLD.id,
+          json_object('user_id', OLD.user_id,
+                      'subscription_id', OLD.subscription_id,
+                      'role_id', OLD.role_id));
+END;
+
+CREATE TRIGGER $S.audit_member_role AFTER UPDATE OF role_id ON members
+WHEN NEW.role_id IS NOT OLD.role_id
+BEGIN
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (NULL, 'member.role_changed', 'member:' || NEW.id,
+          json_object('user_id', NEW.user_id,
+                      'subscription_id', NEW.subscription_id,
+                      'from_role_id', OLD.role_id, 'role_id', NEW.role_id));
+END;
+
+-- account managers: added, removed (an UPDATE is both).
+CREATE TRIGGER $S.audit_account_manager_added AFTER INSERT ON account_managers
+BEGIN
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (NULL, 'account_manager.added', 'business:' || NEW.business_id,
+          json_object('user_id', NEW.user_id));
+END;
+
+CREATE TRIGGER $S.audit_account_manager_removed AFTER DELETE ON account_managers
+BEGIN
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (NULL, 'account_manager.removed', 'business:' || OLD.business_id,
+          json_object('user_id', OLD.user_id));
+END;
+
+CREATE TRIGGER $S.audit_account_manager_changed AFTER UPDATE ON account_managers
+WHEN NEW.business_id IS NOT OLD.business_id OR NEW.user_id IS NOT OLD.user_id
+BEGIN
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (NULL, 'account_manager.removed', 'business:' || OLD.business_id,
+          json_object('user_id', OLD.user_id));
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (NULL, 'account_manager.added', 'business:' || NEW.business_id,
+          json_object('user_id', NEW.user_id));
+END;
+
+-- settings: any change, with the value before and after.
+CREATE TRIGGER $S.audit_setting_insert AFTER INSERT ON settings
+BEGIN
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (NULL, 'setting.changed', 'setting:' || NEW.name,
+          json_object('business_id', NEW.business_id, 'from', NULL,
+                      'to', NEW.value));
+END;
+
+CREATE TRIGGER $S.audit_setting_update AFTER UPDATE ON settings
+WHEN NEW.value IS NOT OLD.value OR NEW.name IS NOT OLD.name
+  OR NEW.business_id IS NOT OLD.business_id
+BEGIN
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (NULL, 'setting.changed', 'setting:' || NEW.name,
+          json_object('business_id', NEW.business_id,
+                      'from', CASE WHEN NEW.name IS OLD.name
+                                    AND NEW.business_id IS OLD.business_id
+                                   THEN OLD.value END,
+                      'to', NEW.value));
+END;
+
+CREATE TRIGGER $S.audit_setting_delete AFTER DELETE ON settings
+BEGIN
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (NULL, 'setting.changed', 'setting:' || OLD.name,
+          json_object('business_id', OLD.business_id, 'from', OLD.value,
+                      'to', NULL));
+END;
+
+-- the clock: pinned (or moved) and released.
+CREATE TRIGGER $S.audit_clock_pinned AFTER INSERT ON invite_meta
+WHEN NEW.name = 'clock'
+BEGIN
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (NULL, 'clock.pinned', 'clock', json_object('from', NULL, 'to', NEW.value));
+END;
+
+CREATE TRIGGER $S.audit_clock_moved AFTER UPDATE ON invite_meta
+WHEN NEW.name = 'clock' AND NEW.value IS NOT OLD.value
+BEGIN
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (NULL, 'clock.pinned', 'clock',
+          json_object('from', OLD.value, 'to', NEW.value));
+END;
+
+CREATE TRIGGER $S.audit_clock_released AFTER DELETE ON invite_meta
+WHEN OLD.name = 'clock'
+BEGIN
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (NULL, 'clock.released', 'clock', json_object('from', OLD.value, 'to', NULL));
+END;

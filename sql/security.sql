@@ -1,0 +1,130 @@
+-- security.sql — rate limits: invites per inviter per rolling 24 hours,
+-- and the settings of the failed-redemption limit (counted in audit_log,
+-- enforced by invite_redeem, see ext/security.c).
+
+INSERT OR REPLACE INTO $S.invite_setting_defs(name, value, description) VALUES
+  ('invites_per_inviter_per_day', 100,
+   'invites one inviter may create in any 24 hours (0: no limit)'),
+  ('redeem_failure_limit', 10,
+   'failed redemptions from one source before it is refused (0: no limit); default-for-all level only'),
+  ('redeem_failure_window_minutes', 15,
+   'the window in which failed redemptions are counted, and how long a source stays refused; default-for-all level only');
+
+-- Settings that apply to no business in particular (a failed key names
+-- none): the default for all (settings.business_id NULL), else built-in.
+CREATE VIEW $S.invite_global_settings AS
+SELECT d.name AS name,
+       coalesce((SELECT s.value FROM settings s
+                  WHERE s.business_id IS NULL AND s.name = d.name),
+                d.value) AS value
+  FROM invite_setting_defs d;
+
+-- One row per invite, numbered per inviter in the order they were made,
+-- with the clock at that moment: "the invite `limit` back" is then one
+-- primary-key lookup, so checking the rolling window costs the same at the
+-- 1st and the 10 millionth invite (a count over the window would step
+-- through up to `limit` index entries on every insert).
+CREATE TABLE IF NOT EXISTS $S.invite_rate(
+  inviter_id INTEGER NOT NULL,
+  seq        INTEGER NOT NULL,   -- 1, 2, 3... per inviter
+  at         TEXT NOT NULL,      -- invite_now when the invite was inserted
+  PRIMARY KEY(inviter_id, seq)
+) WITHOUT ROWID;
+
+-- The window is read from the clock at insert time, not from created_at,
+-- so a plain INSERT cannot slip past the limit with a back-dated row.
+CREATE TRIGGER $S.invites_rate_limit BEFORE INSERT ON invites
+BEGIN
+  SELECT RAISE(ABORT, 'invites: inviter has reached the limit of invites in 24 hours')
+    FROM invite_now t, invite_settings s,
+         (SELECT seq FROM invite_rate WHERE inviter_id = NEW.inviter_id
+           ORDER BY seq DESC LIMIT 1) last
+   WHERE s.business_id = NEW.business_id AND s.name = 'invites_per_inviter_per_day'
+     AND CAST(s.value AS INTEGER) > 0
+     AND EXISTS (SELECT 1 FROM invite_rate r
+                  WHERE r.inviter_id = NEW.inviter_id
+                    AND r.seq = last.seq - CAST(s.value AS INTEGER) + 1
+                    AND r.at > datetime(t.now, '-1 day'));
+END;
+
+CREATE TRIGGER $S.invites_rate_count AFTER INSERT ON invites
+BEGIN
+  INSERT INTO invite_rate(inviter_id, seq, at)
+  SELECT NEW.inviter_id,
+         coalesce((SELECT seq FROM invite_rate WHERE inviter_id = NEW.inviter_id
+                    ORDER BY seq DESC LIMIT 1), 0) + 1,
+         t.now
+    FROM invite_now t;
+END;
+
+-- The counter is kept like the invites it counts: deleting or rewriting it
+-- would reset an inviter's limit.
+CREATE TRIGGER $S.invite_rate_no_update BEFORE UPDATE ON invite_rate
+BEGIN
+  SELECT RAISE(ABORT, 'invite_rate: the invite counter cannot change');
+END;
+
+CREATE TRIGGER $S.invite_rate_no_delete BEFORE DELETE ON invite_rate
+BEGIN
+  SELECT RAISE(ABORT, 'invite_rate: the invite counter cannot change');
+END;
+
+-- Sources of failed redemptions in the current window, and until when each
+-- is refused (blocked_until NULL: not refused). For operators; the verb runs
+-- the same query for one source.
+CREATE VIEW $S.redeem_sources AS
+WITH c AS (
+  SELECT CAST(l.value AS INTEGER) AS lim, CAST(w.value AS INTEGER) AS win,
+         datetime(t.now, '-' || CAST(w.value AS INTEGER) || ' minutes') AS since
+    FROM invite_global_settings l, invite_global_settings w, invite_now t
+   WHERE l.name = 'redeem_failure_limit'
+     AND w.name = 'redeem_failure_window_minutes'),
+f AS (
+  SELECT a.subject, a.at,
+         row_number() OVER (PARTITION BY a.subject ORDER BY a.at DESC, a.id DESC) AS rn
+    FROM audit_log a, c
+   WHERE a.action = 'invite.redeem_failed' AND a.subject LIKE 'source:%'
+     AND a.at > c.since)
+SELECT substr(f.subject, 8) AS source, count(*) AS failures,
+       max(f.at) AS last_failure_at,
+       (SELECT datetime(g.at, '+' || c.win || ' minutes') FROM f g
+         WHERE g.subject = f.subject AND g.rn = c.lim) AS blocked_until
+  FROM f, c
+ GROUP BY f.subject
+ ORDER BY f.subject;
+
+-- ---- privilege: rows that vouch for themselves ----
+
+-- A membership that names an invite must be the one that invite's
+-- redemption made (same user, subscription, role): otherwise a plain INSERT
+-- could borrow an invite's authority, and skip the member.added audit.
+CREATE TRIGGER $S.members_check_invite BEFORE INSERT ON members
+WHEN NEW.invite_id IS NOT NULL
+BEGIN
+  SELECT RAISE(ABORT, 'members: invite_id must name the redeemed member invite this membership comes from')
+   WHERE NOT EXISTS (SELECT 1 FROM invites i
+                      WHERE i.id = NEW.invite_id AND i.kind = 'member'
+                        AND i.redeemed_at IS NOT NULL
+                        AND i.redeemed_by = NEW.user_id
+                        AND i.subscription_id = NEW.subscription_id
+                        AND i.role_id = NEW.role_id);
+END;
+
+-- account_managers is the application's table (who manages a business is
+-- its decision: no trigger can know who is writing); the law only keeps
+-- its rows real, and audit.sql records every change.
+CREATE TRIGGER $S.account_managers_check_insert BEFORE INSERT ON account_managers
+BEGIN
+  SELECT RAISE(ABORT, 'account_managers: unknown business')
+   WHERE NOT EXISTS (SELECT 1 FROM businesses WHERE id = NEW.business_id);
+  SELECT RAISE(ABORT, 'account_managers: unknown user')
+   WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = NEW.user_id);
+END;
+
+CREATE TRIGGER $S.account_managers_check_update BEFORE UPDATE ON account_managers
+BEGIN
+  SELECT RAISE(ABORT, 'account_managers: unknown business')
+   WHERE NOT EXISTS (SELECT 1 FROM businesses WHERE id = NEW.business_id);
+  SELECT RAISE(ABORT, 'account_managers: unknown user')
+   WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = NEW.user_id);
+END;
