@@ -239,3 +239,71 @@ BEGIN
   INSERT INTO audit_append(actor, action, subject, detail)
   VALUES (NULL, 'clock.released', 'clock', json_object('from', OLD.value, 'to', NULL));
 END;
+
+-- guests: access renewed, removed by a manager, left by the guest. (The
+-- grant itself is the invite.redeemed event of its invite.)
+CREATE TRIGGER $S.audit_guest_renewed AFTER UPDATE OF expires_at ON guests
+WHEN NEW.renewals > OLD.renewals
+BEGIN
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (NULL, 'guest.renewed', 'guest:' || NEW.id,
+          json_object('user_id', NEW.user_id, 'business_id', NEW.business_id,
+                      'expires_at', NEW.expires_at, 'renewals', NEW.renewals));
+END;
+
+CREATE TRIGGER $S.audit_guest_ended AFTER UPDATE OF ended_at ON guests
+WHEN OLD.ended_at IS NULL AND NEW.ended_at IS NOT NULL
+BEGIN
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (CASE NEW.end_reason WHEN 'left' THEN NEW.user_id END,
+          'guest.' || coalesce(NEW.end_reason, 'ended'), 'guest:' || NEW.id,
+          json_object('user_id', NEW.user_id, 'business_id', NEW.business_id));
+END;
+
+-- support sessions: who joined, who left, and externals logged out by the
+-- law when no licensed representative remained.
+CREATE TRIGGER $S.audit_session_joined AFTER INSERT ON session_members
+BEGIN
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (NEW.user_id, 'session.joined', 'session:' || NEW.session_id,
+          json_object('session_member_id', NEW.id, 'kind', NEW.kind,
+                      'profile_id', NEW.profile_id, 'invite_id', NEW.invite_id,
+                      'display_name', NEW.display_name));
+END;
+
+CREATE TRIGGER $S.audit_session_left AFTER UPDATE OF left_at ON session_members
+WHEN OLD.left_at IS NULL AND NEW.left_at IS NOT NULL
+BEGIN
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (NEW.user_id,
+          CASE WHEN NEW.kind = 'external' AND NEW.left_reason LIKE 'logged out%'
+               THEN 'external.logged_out' ELSE 'session.left' END,
+          'session:' || NEW.session_id,
+          json_object('session_member_id', NEW.id, 'kind', NEW.kind,
+                      'reason', NEW.left_reason));
+END;
+
+-- templates: every change of a subject or body.
+CREATE TRIGGER $S.audit_template_inserted AFTER INSERT ON templates
+BEGIN
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (NULL, 'template.changed', 'template:' || NEW.id,
+          json_object('business_id', NEW.business_id, 'kind', NEW.kind,
+                      'change', 'inserted'));
+END;
+
+CREATE TRIGGER $S.audit_template_updated AFTER UPDATE ON templates
+BEGIN
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (NULL, 'template.changed', 'template:' || NEW.id,
+          json_object('business_id', NEW.business_id, 'kind', NEW.kind,
+                      'change', 'updated'));
+END;
+
+CREATE TRIGGER $S.audit_template_deleted AFTER DELETE ON templates
+BEGIN
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (NULL, 'template.changed', 'template:' || OLD.id,
+          json_object('business_id', OLD.business_id, 'kind', OLD.kind,
+                      'change', 'deleted'));
+END;
