@@ -260,6 +260,15 @@ BEGIN
           json_object('user_id', NEW.user_id, 'business_id', NEW.business_id));
 END;
 
+CREATE TRIGGER $S.audit_guest_rights AFTER UPDATE OF account_manager, can_invite ON guests
+WHEN NEW.account_manager IS NOT OLD.account_manager OR NEW.can_invite IS NOT OLD.can_invite
+BEGIN
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (NULL, 'guest.rights_withdrawn', 'guest:' || NEW.id,
+          json_object('account_manager', NEW.account_manager,
+                      'can_invite', NEW.can_invite));
+END;
+
 -- support sessions: who joined, who left, and externals logged out by the
 -- law when no licensed representative remained.
 CREATE TRIGGER $S.audit_session_joined AFTER INSERT ON session_members

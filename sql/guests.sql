@@ -245,6 +245,14 @@ BEGIN
    WHERE EXISTS (SELECT 1 FROM guests g, invite_now t
                   WHERE g.business_id = NEW.business_id AND g.user_id = NEW.user_id
                     AND g.ended_at IS NULL AND g.expires_at > t.now);
+  -- Who may invite is checked on the invite: an access made without one,
+  -- or with more rights than it grants, would skip that check.
+  SELECT RAISE(ABORT, 'guests: an access is granted only by redeeming a guest invite')
+   WHERE NEW.invite_id IS NULL;
+  SELECT RAISE(ABORT, 'guests: an access has the rights and period of its invite')
+   WHERE NOT EXISTS (SELECT 1 FROM invites
+                      WHERE id = NEW.invite_id AND account_manager = NEW.account_manager
+                        AND can_invite = NEW.can_invite AND access_days = NEW.access_days);
 END;
 
 -- An access changes only by its flags, a renewal or its end. Renewal:
@@ -261,6 +269,9 @@ BEGIN
   SELECT RAISE(ABORT, 'guests: account_manager and can_invite must be 0 or 1')
    WHERE NEW.account_manager NOT IN (0, 1) OR NEW.can_invite NOT IN (0, 1)
       OR typeof(NEW.account_manager) <> 'integer' OR typeof(NEW.can_invite) <> 'integer';
+  -- Rights can be taken away, never added: adding them is an invitation.
+  SELECT RAISE(ABORT, 'guests: rights can only be withdrawn (invite the guest again to grant more)')
+   WHERE NEW.account_manager > OLD.account_manager OR NEW.can_invite > OLD.can_invite;
   SELECT RAISE(ABORT, 'guests: an expired access cannot be renewed (invite the guest again)')
     FROM invite_now t
    WHERE (NEW.expires_at IS NOT OLD.expires_at OR NEW.renewed_at IS NOT OLD.renewed_at

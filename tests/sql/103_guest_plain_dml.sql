@@ -8,7 +8,7 @@ SELECT invite_clock('2027-01-01 10:00:00');
 .read _guests.inc
 .echo off
 .output keys.sql
-SELECT '.parameter set @a ' || quote(guest_invite('amy@example.com', 1, 1, '{"days":30}'));
+SELECT '.parameter set @a ' || quote(guest_invite('amy@example.com', 1, 1, '{"days":30,"can_invite":true}'));
 SELECT '.parameter set @b ' || quote(guest_invite('bo@example.com', 1, 1));
 .output stdout
 .read keys.sql
@@ -30,7 +30,8 @@ INSERT INTO invites(kind, key_hash, inviter_id, email, business_id, access_days,
 VALUES ('guest', randomblob(32), 3, 'cy@example.com', 1, 90, '2027-01-01 10:00:00', '2027-01-08 10:00:00');
 INSERT INTO invites(kind, key_hash, inviter_id, email, business_id, account_manager, access_days, created_at, expires_at)
 VALUES ('guest', randomblob(32), 5, 'cy@example.com', 1, 1, 90, '2027-01-01 10:00:00', '2027-01-08 10:00:00');
-UPDATE guests SET can_invite = 1 WHERE id = 1;
+-- rights come from the invite: a plain UPDATE cannot add any
+UPDATE guests SET account_manager = 1 WHERE id = 1;
 INSERT INTO invites(kind, key_hash, inviter_id, email, business_id, account_manager, access_days, created_at, expires_at)
 VALUES ('guest', randomblob(32), 5, 'cy@example.com', 1, 1, 90, '2027-01-01 10:00:00', '2027-01-08 10:00:00');
 INSERT INTO invites(kind, key_hash, inviter_id, email, business_id, access_days, created_at, expires_at)
@@ -68,9 +69,16 @@ INSERT INTO guests(user_id, business_id, invite_id, access_days, started_at, exp
 VALUES (3, 1, 1, 10, '2027-01-01 10:00:00', '2027-01-11 10:00:00');
 INSERT INTO guests(user_id, business_id, access_days, started_at, expires_at)
 VALUES (5, 1, 10, '2027-01-01 10:00:00', '2027-01-11 10:00:00');
--- granted directly (no invite) is allowed, as members may be added directly
+-- granted directly (no invite) is refused: who may invite is checked on
+-- the invite, so an access always has one, with the same rights and period
 INSERT INTO guests(user_id, business_id, access_days, started_at, expires_at)
 VALUES (3, 1, 10, '2027-01-01 10:00:00', '2027-01-11 10:00:00');
+.echo off
+.once keys.sql
+SELECT '.parameter set @v ' || quote(guest_invite('vic@acme.com', 1, 1, '{"days":10}'));
+.read keys.sql
+.echo on
+SELECT invite_redeem(@v ->> '$[0].key') ->> '$.guest_id';
 SELECT f FROM fingerprint;
 
 -- expiry moves only by a renewal, to now + the original period
