@@ -731,8 +731,10 @@ static const char SQL_PEEK[] =
     "SELECT s.state, s.kind, s.business_id, s.business, s.subscription_id,"
     "       s.app, s.plan, s.role_id, s.role, s.inviter_id, u.first_name,"
     "       u.last_name, s.email, s.created_at, s.expires_at, s.redeemed_at,"
-    "       s.revoked_at, s.session_id"
-    "  FROM $S.invite_status s LEFT JOIN $S.users u ON u.id = s.inviter_id"
+    "       s.revoked_at, s.session_id, i.profile_id, p.name, i.display_name"
+    "  FROM $S.invite_status s JOIN $S.invites i ON i.id = s.invite_id"
+    "  LEFT JOIN $S.users u ON u.id = s.inviter_id"
+    "  LEFT JOIN $S.security_profiles p ON p.id = i.profile_id"
     " WHERE s.invite_id = ?1";
 
 void invite_peek_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
@@ -759,7 +761,8 @@ void invite_peek_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
       "state", "kind", "business_id", "business", "subscription_id", "app",
       "plan", "role_id", "role", "inviter_id", "inviter_first_name",
       "inviter_last_name", "email", "created_at", "expires_at",
-      "redeemed_at", "revoked_at", "session_id"};
+      "redeemed_at", "revoked_at", "session_id", "profile_id", "profile",
+      "display_name"};
   sqlite3_str *pOut = sqlite3_str_new(sqlite3_context_db_handle(ctx));
   json_open(pOut);
   json_key(pOut, "invite_id"), json_int(pOut, iInvite);
