@@ -62,10 +62,17 @@ test: all
 
 # The walk-through shows refusals on purpose, so the shell's exit status
 # (1 after any error) is not the demo's; tests/sql/096_demo.sh checks it.
+# The delivery of one email to a local SMTP server follows when Debian's
+# python3-aiosmtpd is there (tools/deps.sh installs it for root).
+DEMO_SQL = sql/demo.sql sql/demo_guests.sql sql/demo_sessions.sql sql/demo_outbox.sql
 demo: all
-	@cd $(BUILD) && $(SQLITE3) :memory: -cmd '.load ./invite' < $(CURDIR)/sql/demo.sql || true
+	@sh tools/deps.sh demo || true
+	@cd $(BUILD) && cat $(addprefix $(CURDIR)/,$(DEMO_SQL)) | $(SQLITE3) :memory: -cmd '.load ./invite' || true
+	@if /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then \
+	  echo; echo '== One invitation delivered by tools/invite-mail to an SMTP server on 127.0.0.1'; \
+	  sh tools/demo-mail.sh $(BUILD); \
+	else echo; echo "(make demo-mail shows an email delivered to a local SMTP server: apt-get install python3-aiosmtpd)"; fi
 
-# The email part of the demo: queue, deliver to a local SMTP server, scrub.
 demo-mail: all
 	sh tools/demo-mail.sh $(BUILD)
 

@@ -4,8 +4,10 @@
 -- The INSERT OR IGNOREs add the little it needs when run alone.
 .mode box
 .nullvalue ''
+.print
+.print '== Guests (seed 002, Manage Guests)'
 SELECT invite_init() AS schema_version;
-SELECT invite_clock('2027-01-01 09:00:00') AS now;
+SELECT invite_clock('2027-04-01 09:00:00') AS now;
 INSERT OR IGNORE INTO businesses(id, name) VALUES (1, 'Acme');
 INSERT OR IGNORE INTO users(id, email, first_name, last_name) VALUES (1, 'mia@acme.com', 'Mia', 'Manager');
 INSERT OR IGNORE INTO account_managers(business_id, user_id) VALUES (1, 1);
@@ -22,12 +24,12 @@ SELECT business, tag, state, email, can_invite, access_days FROM guest_directory
 
 -- 2. Kim, invited next, accepts the next morning with the key of her email
 --    (the demo keeps it in a shell parameter).
-SELECT invite_clock('2027-01-02 09:00:00') AS now;
+SELECT invite_clock('2027-04-02 09:00:00') AS now;
 .mode list
-.output /tmp/demo_guests_key.sql
+.output demo_guests_key.sql
 SELECT '.parameter set @key ' || quote(guest_invite('kim@partner.example', 1, 1, '{"days":30}') ->> '$[0].key');
 .output stdout
-.read /tmp/demo_guests_key.sql
+.read demo_guests_key.sql
 .mode box
 SELECT r ->> '$.kind' AS kind, r ->> '$.guest_id' AS guest_id,
        r ->> '$.access_expires_at' AS access_expires_at
@@ -42,7 +44,7 @@ SELECT b.name AS organisation, a.via, a.expires_at, a.is_current
 
 -- 4. Three weeks later the renew banner shows her, and a daily job sends
 --    the expiring-soon notice, once for this period.
-SELECT invite_clock('2027-01-23 09:00:00') AS now;
+SELECT invite_clock('2027-04-23 09:00:00') AS now;
 SELECT business, email, expires_at, days_left FROM guest_expiring;
 SELECT invite_notify_expiring() AS notices, invite_notify_expiring() AS again;
 
@@ -57,4 +59,3 @@ SELECT guest_leave(id, 1) AS left_acme FROM users WHERE email = 'kim@partner.exa
 SELECT email, state, ended_at FROM guest_directory WHERE email = 'kim@partner.example';
 SELECT value ->> 'email' AS invited_again
   FROM json_each(guest_invite('kim@partner.example', 1, 1));
-SELECT invite_clock(NULL) IS NOT NULL AS clock_released;

@@ -6,8 +6,10 @@
 .mode box
 .nullvalue ''
 .bail off
+.print
+.print '== Support sessions: access invites and external representatives (seeds 000, 001)'
 SELECT invite_init() AS schema_version;
-SELECT invite_clock('2027-03-01 09:00:00') AS now;
+SELECT invite_clock('2027-05-03 09:00:00') AS now;
 
 -- A support team: Initech's "Remote Support" subscription has 5 licences;
 -- three representatives hold one each.
@@ -61,16 +63,16 @@ SELECT session_join(@session, @samir) AS samir_row;
 -- licence.
 .mode list
 .echo off
-.once /tmp/demo_sessions_keys.sql
+.once demo_sessions_keys.sql
 SELECT '.parameter set @vendor ' || quote(session_invite(@session, @peter, @engineer,
          'Bob Slydell (vendor)',
          json_object('email', 'bob@vendor.example', 'portal', @eu,
                      'comments', 'database replication issue')));
-.read /tmp/demo_sessions_keys.sql
-.once /tmp/demo_sessions_keys.sql
+.read demo_sessions_keys.sql
+.once demo_sessions_keys.sql
 SELECT '.parameter set @consultant ' || quote(session_invite(@session, @peter, @observer,
          'Dom Portwood'));
-.read /tmp/demo_sessions_keys.sql
+.read demo_sessions_keys.sql
 .mode box
 SELECT @vendor ->> '$.url' LIKE 'https://eu.support.initech.example/join?key=%' AS eu_url,
        @consultant ->> '$.url' LIKE 'https://support.initech.example/join?key=%' AS default_url,
@@ -94,13 +96,13 @@ UPDATE sessions SET owner_id = (SELECT id FROM users WHERE email = 'bob@vendor.e
 
 -- Peter (the primary representative) leaves: Samir is still there, so the
 -- externals stay.
-SELECT invite_clock('2027-03-01 09:40:00') AS now;
+SELECT invite_clock('2027-05-03 09:40:00') AS now;
 SELECT session_leave(@session, @peter) AS peter_left;
 SELECT kind, name, profile, joined_at, left_at, left_reason
   FROM session_roster WHERE session_id = @session;
 -- Samir leaves too: no licensed representative remains, so the externals
 -- are logged out with the reason, and their licences are free again.
-SELECT invite_clock('2027-03-01 09:55:00') AS now;
+SELECT invite_clock('2027-05-03 09:55:00') AS now;
 SELECT session_leave(@session, @samir) AS samir_left;
 SELECT kind, name, email, profile, comments, joined_at, left_at, left_reason
   FROM session_roster WHERE session_id = @session;

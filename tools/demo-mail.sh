@@ -14,8 +14,10 @@ db=$work/demo.db
 mkdir "$work/sink"
 sqlite3 -batch -cmd ".load $build/invite" "$db" <<'SQL'
 .mode list
+.output /dev/null
 SELECT invite_init();
 SELECT invite_clock('2027-01-01 09:00:00');
+.output stdout
 INSERT INTO businesses VALUES (1, 'Acme');
 INSERT INTO apps VALUES (1, 'Ledger');
 INSERT INTO subscriptions VALUES (1, 1, 1, 'Team', 5);
