@@ -18,4 +18,4 @@ grep -q 'external.logged_out' out                              # the audit log
 grep -q 'none: the chain is intact' out
 grep -q 'session_invite │ bob@vendor.example' out             # the outbox
 # the refusals the walk-through announces, and no other
-[ "$(grep -c '^Runtime error' out)" -eq 13 ]
+[ "$(grep -c '^Runtime error' out)" -eq 12 ]
