@@ -98,6 +98,18 @@ const char *emails_normalize(const char *zIn, int nIn, char *zOut) {
   return 0;
 }
 
+static int emails_is_separator(char c) {
+  return c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+int emails_split_next(const char *z, int n, int iFrom, int *piStart) {
+  int i = iFrom;
+  while (i < n && emails_is_separator(z[i])) i++;
+  *piStart = i;
+  while (i < n && !emails_is_separator(z[i])) i++;
+  return i - *piStart;
+}
+
 /* ---- invite_split_emails: an eponymous table-valued function ---- */
 
 #define EMAILS_COLUMN_EMAIL 0
@@ -116,9 +128,6 @@ typedef struct EmailsCursor {
   char zNorm[EMAILS_MAX_ADDRESS + 1];
 } EmailsCursor;
 
-static int emails_is_separator(char c) {
-  return c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
 
 static int emails_vtab_connect(sqlite3 *db, void *pAux, int argc,
                                const char *const *argv, sqlite3_vtab **ppVtab,
@@ -159,14 +168,10 @@ static int emails_vtab_close(sqlite3_vtab_cursor *cur) {
 
 /* Moves to the next non-empty token and validates it. */
 static void emails_cursor_scan(EmailsCursor *pCur, int iFrom) {
-  int i = iFrom;
-  while (i < pCur->nText && emails_is_separator(pCur->zText[i])) i++;
-  int iStart = i;
-  while (i < pCur->nText && !emails_is_separator(pCur->zText[i])) i++;
-  pCur->iStart = iStart;
-  pCur->nLen = i - iStart;
+  pCur->nLen = emails_split_next(pCur->zText, pCur->nText, iFrom,
+                                 &pCur->iStart);
   if (pCur->nLen > 0) {
-    pCur->zError = emails_normalize(pCur->zText + iStart, pCur->nLen,
+    pCur->zError = emails_normalize(pCur->zText + pCur->iStart, pCur->nLen,
                                     pCur->zNorm);
   }
 }

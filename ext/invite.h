@@ -132,6 +132,10 @@ const char *keys_hash_text(const char *zKey, int nKey, unsigned char *aHash);
 /* Normalizes zIn (trim, lower-case domain) into zOut (EMAILS_MAX_ADDRESS+1)
 ** and validates it; returns NULL if valid, else a static message. */
 const char *emails_normalize(const char *zIn, int nIn, char *zOut);
+/* The next address of the list z[0..n) at or after iFrom: its start in
+** *piStart and its length as the result, 0 when none is left. Pure, so the
+** fuzzer drives the same splitting as invite_split_emails. */
+int emails_split_next(const char *z, int n, int iFrom, int *piStart);
 /* NULL when z has no CR/LF or other control character, else a message. */
 const char *emails_header_safe(const char *z, int n);
 int emails_register(sqlite3 *db);
