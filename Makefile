@@ -61,6 +61,14 @@ asan:
 valgrind: all
 	INVITE_SO=$(CURDIR)/$(BUILD)/invite.so BUILD=$(BUILD) VALGRIND=1 sh tests/run.sh
 
+# ---- benchmark: verbs against bare SQLite (tools/bench.c, docs-bench.md) ----
+BENCH_ARGS ?=
+$(BUILD)/bench: tools/bench.c
+	$(CC) $(CFLAGS) $(WARN) $(SQLITE_CFLAGS) -o $@ $< $(SQLITE_LIBS)
+
+bench: all $(BUILD)/bench
+	$(BUILD)/bench --so $(CURDIR)/$(BUILD)/invite.so --dir build/bench $(BENCH_ARGS)
+
 # ---- fuzzing: libFuzzer targets tests/fuzz/fuzz_*.c, FUZZ_SECONDS each ----
 # Each target links its own file plus the pure core it drives, listed in
 # FUZZ_LINK_<target> (a target without a list links nothing else). New
