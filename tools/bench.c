@@ -4,7 +4,10 @@
 **
 **   make bench                         # 10 thousand and 1 million invites
 **   make bench BENCH_ARGS=--big        # and 10 million
-**   build/release/bench [--big] [--quick] [--dir D] [--so build/invite.so]
+**   build/release/bench [--big] [--quick] [--calls n] [--dir D] [--so build/invite.so]
+**     --quick: 10 thousand invites only; --calls: calls per cell (10000;
+**     a fifth of that with one transaction per call); --no-extras: no
+**     macro_expand, no latency (for profiling under callgrind)
 **
 ** What is compared. Two database files in WAL mode, synchronous=NORMAL:
 **   verb   initialised by invite_init(): tables, indexes, views, triggers;
@@ -478,15 +481,18 @@ static void bench_latency(void) {
 }
 
 int main(int argc, char **argv) {
-  int bBig = 0, bQuick = 0;
+  int bBig = 0, bQuick = 0, bExtras = 1, nCalls = 10000;
   if (getenv("INVITE_SO")) zSo = getenv("INVITE_SO");
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--big") == 0) bBig = 1;
     else if (strcmp(argv[i], "--quick") == 0) bQuick = 1;
+    else if (strcmp(argv[i], "--no-extras") == 0) bExtras = 0;
     else if (strcmp(argv[i], "--so") == 0 && i + 1 < argc) zSo = argv[++i];
+    else if (strcmp(argv[i], "--calls") == 0 && i + 1 < argc) nCalls = atoi(argv[++i]);
     else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc) zDir = argv[++i];
     else {
-      fprintf(stderr, "usage: %s [--big] [--quick] [--so invite.so] [--dir dir]\n", argv[0]);
+      fprintf(stderr, "usage: %s [--big] [--quick] [--calls n] [--no-extras] [--so invite.so]"
+                      " [--dir dir]\n", argv[0]);
       return 2;
     }
   }
@@ -500,11 +506,14 @@ int main(int argc, char **argv) {
   printf("ratio = floor ops/s / verb ops/s; best of 2 alternating runs per cell\n\n");
   printf("| invites| operation     | mode     |  calls | verb ops/s  | floor ops/s | ratio | target    |\n");
   printf("|--------|---------------|----------|--------|-------------|-------------|-------|-----------|\n");
-  bench_size(10000, 10000, 2000);
-  if (!bQuick) bench_size(1000000, 10000, 2000);
-  if (bBig) bench_size(10000000, 10000, 2000);
-  bench_macro();
-  bench_latency();
+  if (nCalls < 10) nCalls = 10;
+  bench_size(10000, nCalls, nCalls / 5);
+  if (!bQuick) bench_size(1000000, nCalls, nCalls / 5);
+  if (bBig) bench_size(10000000, nCalls, nCalls / 5);
+  if (bExtras) {
+    bench_macro();
+    bench_latency();
+  }
   printf("\n%d cell(s) missed the target\n", nMissed);
   return 0;
 }
