@@ -4,7 +4,8 @@
 ** to a database file with the shipped extension loaded (env INVITE_SO), the
 ** way an application would open them.
 **
-** Header-only on purpose: each test is one .c file compiled by tests/run.sh.
+** Header-only on purpose (static inline: a test may use any subset): each
+** test is one .c file compiled by tests/run.sh.
 ** Functions that cannot go on (open, prepare) print "not ok" and exit, so a
 ** broken setup is a failure, never a silent pass.
 */
@@ -20,7 +21,7 @@
 static int proof_failures;
 
 /* Prints "ok <what>" or "not ok <what>"; returns bOk. */
-static int proof_ok(int bOk, const char *zFormat, ...) {
+static inline int proof_ok(int bOk, const char *zFormat, ...) {
   va_list ap;
   va_start(ap, zFormat);
   printf("%s ", bOk ? "ok" : "not ok");
@@ -32,14 +33,14 @@ static int proof_ok(int bOk, const char *zFormat, ...) {
   return bOk;
 }
 
-static void proof_die(sqlite3 *db, const char *zWhat) {
+static inline void proof_die(sqlite3 *db, const char *zWhat) {
   printf("not ok %s: %s\n", zWhat, db ? sqlite3_errmsg(db) : "(no db)");
   fflush(stdout);
   exit(1);
 }
 
 /* Opens zPath with the extension loaded, WAL, a busy timeout of nBusyMs. */
-static sqlite3 *proof_open(const char *zPath, int nBusyMs) {
+static inline sqlite3 *proof_open(const char *zPath, int nBusyMs) {
   const char *zSo = getenv("INVITE_SO");
   sqlite3 *db = 0;
   char *zErr = 0;
@@ -58,7 +59,7 @@ static sqlite3 *proof_open(const char *zPath, int nBusyMs) {
   return db;
 }
 
-static void proof_exec(sqlite3 *db, const char *zSql) {
+static inline void proof_exec(sqlite3 *db, const char *zSql) {
   char *zErr = 0;
   if (sqlite3_exec(db, zSql, 0, 0, &zErr) != SQLITE_OK) {
     printf("not ok exec %.60s...: %s\n", zSql, zErr ? zErr : "?");
@@ -66,7 +67,7 @@ static void proof_exec(sqlite3 *db, const char *zSql) {
   }
 }
 
-static sqlite3_stmt *proof_prepare(sqlite3 *db, const char *zSql) {
+static inline sqlite3_stmt *proof_prepare(sqlite3 *db, const char *zSql) {
   sqlite3_stmt *p = 0;
   if (sqlite3_prepare_v2(db, zSql, -1, &p, 0) != SQLITE_OK) {
     proof_die(db, zSql);
@@ -75,7 +76,7 @@ static sqlite3_stmt *proof_prepare(sqlite3 *db, const char *zSql) {
 }
 
 /* The first column of the first row of zSql as an integer (-1: no row). */
-static sqlite3_int64 proof_int(sqlite3 *db, const char *zSql) {
+static inline sqlite3_int64 proof_int(sqlite3 *db, const char *zSql) {
   sqlite3_stmt *p = proof_prepare(db, zSql);
   int rc = sqlite3_step(p);
   sqlite3_int64 v = rc == SQLITE_ROW ? sqlite3_column_int64(p, 0) : -1;
@@ -85,7 +86,7 @@ static sqlite3_int64 proof_int(sqlite3 *db, const char *zSql) {
 }
 
 /* The first column of the first row as text; the caller sqlite3_free()s. */
-static char *proof_text(sqlite3 *db, const char *zSql) {
+static inline char *proof_text(sqlite3 *db, const char *zSql) {
   sqlite3_stmt *p = proof_prepare(db, zSql);
   int rc = sqlite3_step(p);
   char *z = rc == SQLITE_ROW
@@ -98,7 +99,7 @@ static char *proof_text(sqlite3 *db, const char *zSql) {
 
 /* The catalog the proof tests share: one business and app, an unlimited
 ** subscription (1) and one with nSeats seats (2), a role, a manager (1). */
-static void proof_catalog(sqlite3 *db, int nSeats) {
+static inline void proof_catalog(sqlite3 *db, int nSeats) {
   char *zSql = sqlite3_mprintf(
       "SELECT invite_init();"
       "SELECT invite_clock('2027-01-01 10:00:00');"
