@@ -128,7 +128,6 @@ typedef struct EmailsCursor {
   char zNorm[EMAILS_MAX_ADDRESS + 1];
 } EmailsCursor;
 
-
 static int emails_vtab_connect(sqlite3 *db, void *pAux, int argc,
                                const char *const *argv, sqlite3_vtab **ppVtab,
                                char **pzErr) {
