@@ -126,7 +126,16 @@ typedef struct Side {
   sqlite3_stmt *pCreate, *pRedeem;                 /* verb */
   sqlite3_stmt *pInsert, *pFind, *pUpdate, *pMember; /* floor */
   sqlite3_stmt *pBegin, *pCommit;
+  char zPath[512];
 } Side;
+
+/* Removes a database file and its WAL and shared-memory files. */
+static void remove_db(const char *zPath) {
+  char zAux[600];
+  unlink(zPath);
+  snprintf(zAux, sizeof zAux, "%s-wal", zPath), unlink(zAux);
+  snprintf(zAux, sizeof zAux, "%s-shm", zPath), unlink(zAux);
+}
 
 #define FIRST_USER 10 /* users 10.. are the invitees */
 
@@ -135,14 +144,10 @@ typedef struct Side {
 ** for the verb database invite_init() then puts every trigger back. */
 static void side_open(Side *s, const char *zName, int bFloor,
                       sqlite3_int64 nPending, sqlite3_int64 nUsers) {
-  char zPath[512];
   memset(s, 0, sizeof *s);
-  snprintf(zPath, sizeof zPath, "%s/%s.db", zDir, zName);
-  unlink(zPath);
-  char zAux[600];
-  snprintf(zAux, sizeof zAux, "%s-wal", zPath), unlink(zAux);
-  snprintf(zAux, sizeof zAux, "%s-shm", zPath), unlink(zAux);
-  s->db = open_db(zPath, "NORMAL");
+  snprintf(s->zPath, sizeof s->zPath, "%s/%s.db", zDir, zName);
+  remove_db(s->zPath);
+  s->db = open_db(s->zPath, "NORMAL");
   s->bFloor = bFloor;
   sqlite3 *db = s->db;
   exec(db, "SELECT invite_init(); SELECT invite_clock('" NOW "')");
@@ -223,6 +228,7 @@ static void side_close(Side *s) {
                         s->pUpdate, s->pMember, s->pBegin,  s->pCommit};
   for (size_t i = 0; i < sizeof ap / sizeof ap[0]; i++) sqlite3_finalize(ap[i]);
   sqlite3_close(s->db);
+  remove_db(s->zPath); /* a 10M file is gigabytes */
   free(s->azKey);
   free(s->aHash);
 }
