@@ -26,7 +26,7 @@ EXT_OBJ = $(EXT_SRC:ext/%.c=$(BUILD)/%.o)
 
 ALL_CFLAGS = $(CFLAGS) $(WARN) -fPIC -I$(BUILD) -Iext $(SQLITE_CFLAGS) $(SODIUM_CFLAGS)
 
-.PHONY: all deps test demo demo-mail asan valgrind clean install uninstall help
+.PHONY: all deps test demo demo-mail asan valgrind fuzz bench clean install uninstall help
 
 all: deps $(BUILD)/invite.so build/invite.so $(BUILD)/invite-mail
 
@@ -86,6 +86,49 @@ asan:
 valgrind: all
 	INVITE_SO=$(CURDIR)/$(BUILD)/invite.so BUILD=$(BUILD) VALGRIND=1 sh tests/run.sh
 
+# ---- benchmark: verbs against bare SQLite (tools/bench.c, docs-bench.md) ----
+BENCH_ARGS ?=
+$(BUILD)/bench: tools/bench.c
+	$(CC) $(CFLAGS) $(WARN) $(SQLITE_CFLAGS) -o $@ $< $(SQLITE_LIBS)
+
+bench: all $(BUILD)/bench
+	$(BUILD)/bench --so $(CURDIR)/$(BUILD)/invite.so --dir build/bench $(BENCH_ARGS)
+
+# ---- fuzzing: libFuzzer targets tests/fuzz/fuzz_*.c, FUZZ_SECONDS each ----
+# Each target links its own file plus the pure core it drives, listed in
+# FUZZ_LINK_<target> (a target without a list links nothing else). New
+# inputs go to build/fuzz/corpus/<target>; the committed seeds under
+# tests/fuzz/corpus/<target> are only read.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 30
+FUZZ_FLAGS    = -g -O1 -fsanitize=fuzzer,address,undefined \
+                -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SRC      = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN      = $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_LINK_fuzz_emails = ext/emails.c
+FUZZ_LINK_fuzz_keys   = ext/keys.c $(SODIUM_LIBS)
+FUZZ_LINK_fuzz_macro  = ext/macro.c
+
+.SECONDEXPANSION:
+build/fuzz/%: tests/fuzz/%.c ext/invite.h $$(filter %.c,$$(FUZZ_LINK_$$*))
+	@mkdir -p build/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Iext $(SQLITE_CFLAGS) $(SODIUM_CFLAGS) \
+	  -o $@ $< $(FUZZ_LINK_$*)
+
+fuzz: $(FUZZ_BIN)
+	@set -e; for bin in $(FUZZ_BIN); do \
+	  t=$${bin##*/}; mkdir -p build/fuzz/corpus/$$t build/fuzz/crash-$$t; \
+	  seeds=; [ -d tests/fuzz/corpus/$$t ] && seeds=tests/fuzz/corpus/$$t; \
+	  dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
+	  echo "fuzz $$t for $(FUZZ_SECONDS) s (log: build/fuzz/$$t.log)"; \
+	  if ! $$bin -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	       -artifact_prefix=build/fuzz/crash-$$t/ $$dict \
+	       build/fuzz/corpus/$$t $$seeds > build/fuzz/$$t.log 2>&1; then \
+	    tail -40 build/fuzz/$$t.log; echo "fuzz $$t: FAILED"; exit 1; fi; \
+	  grep -E '^stat::number_of_executed_units' build/fuzz/$$t.log | \
+	    sed "s/^stat::number_of_executed_units: */  executions: /"; \
+	done
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib
 	install -m 755 $(BUILD)/invite.so $(DESTDIR)$(PREFIX)/lib/invite.so
@@ -104,4 +147,6 @@ help:
 	@echo "make test     build and run every test; ends with 'N passed, N failed'"
 	@echo "make asan     the tests with ASan+UBSan"
 	@echo "make valgrind the SQL tests under valgrind"
+	@echo "make fuzz     each libFuzzer target for FUZZ_SECONDS (30) s (clang)"
+	@echo "make bench    verbs against bare SQLite (BENCH_ARGS=--big: 10M invites)"
 	@echo "make install  copy invite.so to $(PREFIX)/lib"

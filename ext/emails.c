@@ -99,6 +99,18 @@ const char *emails_normalize(const char *zIn, int nIn, char *zOut) {
   return 0;
 }
 
+static int emails_is_separator(char c) {
+  return c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+int emails_split_next(const char *z, int n, int iFrom, int *piStart) {
+  int i = iFrom;
+  while (i < n && emails_is_separator(z[i])) i++;
+  *piStart = i;
+  while (i < n && !emails_is_separator(z[i])) i++;
+  return i - *piStart;
+}
+
 /* ---- invite_split_emails: an eponymous table-valued function ---- */
 
 #define EMAILS_COLUMN_EMAIL 0
@@ -116,10 +128,6 @@ typedef struct EmailsCursor {
   const char *zError;
   char zNorm[EMAILS_MAX_ADDRESS + 1];
 } EmailsCursor;
-
-static int emails_is_separator(char c) {
-  return c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
 
 static int emails_vtab_connect(sqlite3 *db, void *pAux, int argc,
                                const char *const *argv, sqlite3_vtab **ppVtab,
@@ -158,17 +166,10 @@ static int emails_vtab_close(sqlite3_vtab_cursor *cur) {
   return SQLITE_OK;
 }
 
-int emails_next_token(const char *z, int n, int iFrom, int *piStart) {
-  int i = iFrom;
-  while (i < n && emails_is_separator(z[i])) i++;
-  *piStart = i;
-  while (i < n && !emails_is_separator(z[i])) i++;
-  return i - *piStart;
-}
-
 /* Moves to the next non-empty token and validates it. */
 static void emails_cursor_scan(EmailsCursor *pCur, int iFrom) {
-  pCur->nLen = emails_next_token(pCur->zText, pCur->nText, iFrom, &pCur->iStart);
+  pCur->nLen = emails_split_next(pCur->zText, pCur->nText, iFrom,
+                                 &pCur->iStart);
   if (pCur->nLen > 0) {
     pCur->zError = emails_normalize(pCur->zText + pCur->iStart, pCur->nLen,
                                     pCur->zNorm);

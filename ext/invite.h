@@ -134,12 +134,13 @@ const char *keys_hash_text(const char *zKey, int nKey, unsigned char *aHash);
 /* Normalizes zIn (trim, lower-case domain) into zOut (EMAILS_MAX_ADDRESS+1)
 ** and validates it; returns NULL if valid, else a static message. */
 const char *emails_normalize(const char *zIn, int nIn, char *zOut);
+/* The splitter of address lists (comma, space, tab, CR, LF; runs of them
+** count as one): the next address of z[0..n) at or after iFrom, its start in
+** *piStart and its length as the result, 0 when none is left. Pure: the
+** fuzzer, guest_invite and invite_split_emails split the same way. */
+int emails_split_next(const char *z, int n, int iFrom, int *piStart);
 /* NULL when z has no CR/LF or other control character, else a message. */
 const char *emails_header_safe(const char *z, int n);
-/* The splitter of address lists (comma, space, tab, CR, LF; runs of them
-** count as one): finds the next address in z[0..n) from iFrom, sets
-** *piStart and returns its length, 0 when there is none. */
-int emails_next_token(const char *z, int n, int iFrom, int *piStart);
 int emails_register(sqlite3 *db);
 
 /* ---- verbs_invite.c: pieces the other verbs share ---- */

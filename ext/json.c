@@ -20,17 +20,23 @@ void json_close(sqlite3_str *p) { sqlite3_str_appendchar(p, 1, '}'); }
 static void json_string(sqlite3_str *p, const char *z) {
   static const char hex[] = "0123456789abcdef";
   sqlite3_str_appendchar(p, 1, '"');
-  for (; *z; z++) {
-    unsigned char c = (unsigned char)*z;
+  for (;;) {
+    /* Copy the run that needs no escape in one append (make bench: one
+    ** append per character cost ~10k instructions per verb result). */
+    size_t n = 0;
+    unsigned char c;
+    while ((c = (unsigned char)z[n]) >= 0x20 && c != '"' && c != '\\') n++;
+    if (n) sqlite3_str_append(p, z, (int)n);
+    z += n;
+    if (c == 0) break;
     if (c == '"' || c == '\\') {
-      sqlite3_str_appendchar(p, 1, '\\');
-      sqlite3_str_appendchar(p, 1, (char)c);
-    } else if (c < 0x20) {
+      char a[2] = {'\\', (char)c};
+      sqlite3_str_append(p, a, 2);
+    } else {
       char a[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
       sqlite3_str_append(p, a, 6);
-    } else {
-      sqlite3_str_appendchar(p, 1, (char)c);
     }
+    z++;
   }
   sqlite3_str_appendchar(p, 1, '"');
 }

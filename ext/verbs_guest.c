@@ -71,7 +71,7 @@ static int guest_list_parse(sqlite3_context *ctx, const char *z, int n,
   int nBad = 0, iBad = 0, nBadLen = 0, nToken = 0, iStart, nLen;
   pList->n = 0;
   pList->aEmail = 0;
-  for (int i = 0; (nLen = emails_next_token(z, n, i, &iStart)) > 0;
+  for (int i = 0; (nLen = emails_split_next(z, n, i, &iStart)) > 0;
        i = iStart + nLen) {
     nToken++;
     const char *zErr = emails_normalize(z + iStart, nLen, zNorm);

@@ -38,9 +38,12 @@ typedef struct InviteRow {
   sqlite3_int64 iBusiness;
 } InviteRow;
 
+/* The clock is read as a scalar: joining the FROM-less invite_now view
+** materializes it on every execution (see sql/views.sql). */
 #define INVITE_ROW_COLUMNS                                                     \
   "i.id, i.kind, i.email, i.user_id, i.first_name, i.last_name, "              \
-  "i.expires_at, i.redeemed_at, i.revoked_at, t.now, i.business_id"
+  "i.expires_at, i.redeemed_at, i.revoked_at, "                                \
+  "(SELECT now FROM $S.invite_now), i.business_id"
 
 static void invite_row_read(sqlite3_stmt *p, InviteRow *r) {
   r->id = sqlite3_column_int64(p, 0);
@@ -58,14 +61,14 @@ static void invite_row_read(sqlite3_stmt *p, InviteRow *r) {
 
 static const char SQL_BY_KEY[] =
     "SELECT " INVITE_ROW_COLUMNS
-    " FROM $S.invites i, $S.invite_now t WHERE i.key_hash = ?1";
+    " FROM $S.invites i WHERE i.key_hash = ?1";
 static const char SQL_BY_OLD_KEY[] =
     "SELECT " INVITE_ROW_COLUMNS ", k.live"
-    " FROM $S.invite_old_keys k, $S.invites i, $S.invite_now t"
+    " FROM $S.invite_old_keys k, $S.invites i"
     " WHERE k.key_hash = ?1 AND i.id = k.invite_id";
 static const char SQL_BY_ID[] =
     "SELECT " INVITE_ROW_COLUMNS
-    " FROM $S.invites i, $S.invite_now t WHERE i.id = ?1";
+    " FROM $S.invites i WHERE i.id = ?1";
 
 /* Finds the invite a key opens: by its current key, or by an old key that a
 ** resend kept good. Returns the statement positioned on the row (the caller
@@ -317,10 +320,10 @@ static const char SQL_USER_BY_EMAIL[] =
 /* One read for everything the insert needs: the subscription's business,
 ** the time, the expiry, the link base. */
 static const char SQL_CREATE_CONTEXT[] =
-    "SELECT s.business_id, t.now,"
-    "       datetime(t.now, '+' || coalesce(?2, d.value) || ' days'), u.value"
-    "  FROM $S.subscriptions s, $S.invite_now t,"
-    "       $S.invite_settings d, $S.invite_settings u"
+    "SELECT s.business_id, (SELECT now FROM $S.invite_now),"
+    "       datetime((SELECT now FROM $S.invite_now),"
+    "                '+' || coalesce(?2, d.value) || ' days'), u.value"
+    "  FROM $S.subscriptions s, $S.invite_settings d, $S.invite_settings u"
     " WHERE s.id = ?1 AND d.business_id = s.business_id AND d.name = 'invite_days'"
     "   AND u.business_id = s.business_id AND u.name = 'base_url'";
 static const char SQL_INSERT_MEMBER_INVITE[] =

@@ -126,7 +126,11 @@ BEGIN
                   WHERE subscription_id = NEW.subscription_id AND user_id = NEW.user_id);
 END;
 
+-- Seat triggers count members and pending invites of the subscription: an
+-- unlimited one (seats NULL) can never be over, so it is not counted (the
+-- count grows with the subscription; the seats lookup does not).
 CREATE TRIGGER $S.members_seats_insert AFTER INSERT ON members
+WHEN (SELECT seats FROM subscriptions WHERE id = NEW.subscription_id) IS NOT NULL
 BEGIN
   SELECT RAISE(ABORT, 'members: seat limit reached')
     FROM seat_usage WHERE subscription_id = NEW.subscription_id AND available < 0;
@@ -205,17 +209,20 @@ BEGIN
            WHERE m.subscription_id = NEW.subscription_id
              AND m.user_id = NEW.inviter_id AND r.id = m.role_id)
          < (SELECT rank FROM roles WHERE id = NEW.role_id);
+  -- "+" keeps the planner on invites_pending_by_email (a handful of rows)
+  -- rather than every pending invite of the subscription. The clock is read
+  -- as a scalar: joined, the one-row view is materialized on every call.
   SELECT RAISE(ABORT, 'invites: a pending invite for this person and subscription exists (resend it)')
-   WHERE EXISTS (SELECT 1 FROM invites i, invite_now t
+   WHERE EXISTS (SELECT 1 FROM invites i
                   WHERE i.email = NEW.email COLLATE NOCASE
                     AND +i.subscription_id = NEW.subscription_id AND i.kind = 'member'
                     AND i.redeemed_at IS NULL AND i.revoked_at IS NULL
-                    AND i.expires_at > t.now);
+                    AND i.expires_at > (SELECT now FROM invite_now));
 END;
 
 -- A pending invite reserves a seat of its subscription.
 CREATE TRIGGER $S.invites_seats_insert AFTER INSERT ON invites
-WHEN NEW.subscription_id IS NOT NULL
+WHEN (SELECT seats FROM subscriptions WHERE id = NEW.subscription_id) IS NOT NULL
 BEGIN
   SELECT RAISE(ABORT, 'invites: seat limit reached')
     FROM seat_usage WHERE subscription_id = NEW.subscription_id AND available < 0;
@@ -250,8 +257,7 @@ BEGIN
       OR NEW.expires_at <= NEW.created_at;
   -- Redemption: once, before expiry, by the invitee, with nothing else changed.
   SELECT RAISE(ABORT, 'invites: invite expired')
-    FROM invite_now t
-   WHERE NEW.redeemed_at IS NOT NULL AND OLD.expires_at <= t.now;
+   WHERE NEW.redeemed_at IS NOT NULL AND OLD.expires_at <= (SELECT now FROM invite_now);
   SELECT RAISE(ABORT, 'invites: redemption cannot change the key or the expiry')
    WHERE NEW.redeemed_at IS NOT NULL
      AND (NEW.key_hash IS NOT OLD.key_hash OR NEW.expires_at IS NOT OLD.expires_at);
@@ -292,11 +298,11 @@ BEGIN
     FROM seat_usage WHERE subscription_id = NEW.subscription_id AND available < 0;
   SELECT RAISE(ABORT, 'invites: a pending invite for this person and subscription exists (resend it)')
    WHERE NEW.kind = 'member'
-     AND EXISTS (SELECT 1 FROM invites i, invite_now t
+     AND EXISTS (SELECT 1 FROM invites i
                   WHERE i.email = NEW.email COLLATE NOCASE AND i.id <> NEW.id
                     AND +i.subscription_id = NEW.subscription_id AND i.kind = 'member'
                     AND i.redeemed_at IS NULL AND i.revoked_at IS NULL
-                    AND i.expires_at > t.now);
+                    AND i.expires_at > (SELECT now FROM invite_now));
 END;
 
 -- Redeeming a member invite makes the membership, in the same statement:
