@@ -11,6 +11,9 @@ CREATE TABLE IF NOT EXISTS $S.invite_meta(
   name  TEXT PRIMARY KEY,
   value
 ) WITHOUT ROWID;
+-- The clock view (invite_now) takes its one row from here: present from the
+-- first statement of an install (0 until the install is recorded).
+INSERT OR IGNORE INTO $S.invite_meta(name, value) VALUES ('schema_version', 0);
 
 -- ---- the catalog an application writes directly ----
 

@@ -6,6 +6,15 @@
 -- nothing. The verbs rely on them: they do not check the same thing twice,
 -- they turn a refusal into a message with the details.
 
+-- ---- bookkeeping ----
+
+-- The schema version row also gives the clock view its row: it is kept.
+CREATE TRIGGER $S.invite_meta_keep_version BEFORE DELETE ON invite_meta
+WHEN OLD.name = 'schema_version'
+BEGIN
+  SELECT RAISE(ABORT, 'invite_meta: schema_version is kept');
+END;
+
 -- ---- users ----
 
 CREATE TRIGGER $S.users_check_insert BEFORE INSERT ON users
