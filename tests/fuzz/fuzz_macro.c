@@ -2,7 +2,7 @@
 ** fuzz_macro.c — libFuzzer target for the pure macro core (ext/macro.c).
 **
 **   clang -fsanitize=fuzzer,address,undefined -Iext tests/fuzz/fuzz_macro.c \
-**         ext/macro.c -o fuzz_macro && ./fuzz_macro tests/fuzz/corpus/macro
+**         ext/macro.c -o fuzz_macro && ./fuzz_macro tests/fuzz/corpus/fuzz_macro
 **
 ** The first byte picks an output limit; the rest is the text, in a buffer
 ** of exactly its size (no terminator), expanded with the known macros plus
