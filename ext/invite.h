@@ -118,6 +118,11 @@ typedef struct InviteOption {
 int json_options(sqlite3_context *ctx, sqlite3_value *pJson, int iArg,
                  InviteOption *aOpt, int nOpt);
 void json_options_free(InviteOption *aOpt, int nOpt);
+/* A text option: at most nMax bytes, no NUL; bHeader: it may reach an email
+** header, so no CR/LF or other control character. *pz stays NULL when the
+** option is absent. Non-zero, with the error set, when refused. */
+int json_option_text(sqlite3_context *ctx, InviteOption *pOpt, int nMax,
+                     int bHeader, const char **pz, int *pn);
 
 /* ---- keys.c ---- */
 #define KEYS_RAW_BYTES 32   /* 256 bits from randombytes_buf */

@@ -178,6 +178,37 @@ int json_options(sqlite3_context *ctx, sqlite3_value *pJson, int iArg,
   return SQLITE_OK;
 }
 
+int json_option_text(sqlite3_context *ctx, InviteOption *pOpt, int nMax,
+                     int bHeader, const char **pz, int *pn) {
+  *pz = 0;
+  if (pn) *pn = 0;
+  if (pOpt->pValue == 0) return 0;
+  const char *z = (const char *)sqlite3_value_text(pOpt->pValue);
+  int n = sqlite3_value_bytes(pOpt->pValue);
+  if (z == 0) {
+    sqlite3_result_error_nomem(ctx);
+    return 1;
+  }
+  if (n > nMax) {
+    invite_errorf(ctx, SQLITE_TOOBIG, "option '%s' is too long: %d bytes, at most %d",
+                  pOpt->zName, n, nMax);
+    return 1;
+  }
+  if ((int)strlen(z) != n) {
+    invite_errorf(ctx, SQLITE_MISMATCH, "option '%s' contains a NUL byte",
+                  pOpt->zName);
+    return 1;
+  }
+  const char *zErr = bHeader ? emails_header_safe(z, n) : 0;
+  if (zErr) {
+    invite_errorf(ctx, SQLITE_MISMATCH, "option '%s' %s", pOpt->zName, zErr);
+    return 1;
+  }
+  *pz = z;
+  if (pn) *pn = n;
+  return 0;
+}
+
 void json_options_free(InviteOption *aOpt, int nOpt) {
   for (int i = 0; i < nOpt; i++) {
     sqlite3_value_free(aOpt[i].pValue);

@@ -146,37 +146,6 @@ static int invite_refuse_state(sqlite3_context *ctx, const InviteRow *r) {
   return 1;
 }
 
-/* A text option checked for length and header safety (it may reach an
-** email header). */
-static int option_text(sqlite3_context *ctx, InviteOption *pOpt, int nMax,
-                       const char **pz) {
-  *pz = 0;
-  if (pOpt->pValue == 0) return 0;
-  const char *z = (const char *)sqlite3_value_text(pOpt->pValue);
-  int n = sqlite3_value_bytes(pOpt->pValue);
-  if (z == 0) {
-    sqlite3_result_error_nomem(ctx);
-    return 1;
-  }
-  if (n > nMax) {
-    invite_errorf(ctx, SQLITE_TOOBIG, "option '%s' is too long: %d bytes, at most %d",
-                  pOpt->zName, n, nMax);
-    return 1;
-  }
-  if ((int)strlen(z) != n) {
-    invite_errorf(ctx, SQLITE_MISMATCH, "option '%s' contains a NUL byte",
-                  pOpt->zName);
-    return 1;
-  }
-  const char *zErr = emails_header_safe(z, n);
-  if (zErr && strcmp(pOpt->zName, "comments") != 0) {
-    invite_errorf(ctx, SQLITE_MISMATCH, "option '%s' %s", pOpt->zName, zErr);
-    return 1;
-  }
-  *pz = z;
-  return 0;
-}
-
 static int option_days(sqlite3_context *ctx, InviteOption *pOpt,
                        sqlite3_int64 *pDays) {
   *pDays = 0;
@@ -377,9 +346,10 @@ void invite_create_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   if (invite_arg_id(ctx, argv, 2, "role", &iRole)) return;
   if (invite_arg_id(ctx, argv, 3, "inviter", &iInviter)) return;
   if (argc > 4 && json_options(ctx, argv[4], 5, aOpt, OPT_COUNT)) return;
-  if (option_text(ctx, &aOpt[OPT_FIRST], NAME_MAX_BYTES, &zFirst) ||
-      option_text(ctx, &aOpt[OPT_LAST], NAME_MAX_BYTES, &zLast) ||
-      option_text(ctx, &aOpt[OPT_COMMENTS], COMMENTS_MAX_BYTES, &zComments) ||
+  /* Names reach an email header; comments only the body. */
+  if (json_option_text(ctx, &aOpt[OPT_FIRST], NAME_MAX_BYTES, 1, &zFirst, 0) ||
+      json_option_text(ctx, &aOpt[OPT_LAST], NAME_MAX_BYTES, 1, &zLast, 0) ||
+      json_option_text(ctx, &aOpt[OPT_COMMENTS], COMMENTS_MAX_BYTES, 0, &zComments, 0) ||
       option_days(ctx, &aOpt[OPT_DAYS], &nDays)) {
     goto fail;
   }

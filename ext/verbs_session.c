@@ -142,39 +142,6 @@ static const char SQL_INSERT_SESSION_INVITE[] =
 
 enum { OPT_EMAIL, OPT_COMMENTS, OPT_PORTAL, OPT_COUNT };
 
-/* A text option: length and NUL checked; bHeader: it may reach an email
-** header, so no CR/LF or other control character either. */
-static int session_option_text(sqlite3_context *ctx, InviteOption *pOpt,
-                               int nMax, int bHeader, const char **pz,
-                               int *pn) {
-  *pz = 0;
-  if (pOpt->pValue == 0) return 0;
-  const char *z = (const char *)sqlite3_value_text(pOpt->pValue);
-  int n = sqlite3_value_bytes(pOpt->pValue);
-  if (z == 0) {
-    sqlite3_result_error_nomem(ctx);
-    return 1;
-  }
-  if (n > nMax) {
-    invite_errorf(ctx, SQLITE_TOOBIG, "option '%s' is too long: %d bytes, at most %d",
-                  pOpt->zName, n, nMax);
-    return 1;
-  }
-  if ((int)strlen(z) != n) {
-    invite_errorf(ctx, SQLITE_MISMATCH, "option '%s' contains a NUL byte",
-                  pOpt->zName);
-    return 1;
-  }
-  const char *zErr = bHeader ? emails_header_safe(z, n) : 0;
-  if (zErr) {
-    invite_errorf(ctx, SQLITE_MISMATCH, "option '%s' %s", pOpt->zName, zErr);
-    return 1;
-  }
-  *pz = z;
-  if (pn) *pn = n;
-  return 0;
-}
-
 /* Looks up a portal (by id, or the first one when id is 0); copies its
 ** base URL. 1 when found. */
 static int session_portal(sqlite3_context *ctx, sqlite3_int64 id,
@@ -231,8 +198,8 @@ void session_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   }
   if (argc > 4 && json_options(ctx, argv[4], 5, aOpt, OPT_COUNT)) return;
   /* Comments go to the roster and the email body only: line breaks allowed. */
-  if (session_option_text(ctx, &aOpt[OPT_EMAIL], 1024, 0, &zEmailOpt, &nEmail) ||
-      session_option_text(ctx, &aOpt[OPT_COMMENTS], SESSION_COMMENTS_MAX_BYTES, 0,
+  if (json_option_text(ctx, &aOpt[OPT_EMAIL], 1024, 0, &zEmailOpt, &nEmail) ||
+      json_option_text(ctx, &aOpt[OPT_COMMENTS], SESSION_COMMENTS_MAX_BYTES, 0,
                           &zComments, 0)) {
     goto fail;
   }
@@ -367,27 +334,36 @@ static const char SQL_JOIN[] =
     "        t.now"
     "   FROM $S.sessions s, $S.invite_now t WHERE s.id = ?1";
 
+/* session_join and session_leave: the arguments, the transaction, the
+** session, then one write of the roster (zSql binds session, user). */
+static int session_roster_write(sqlite3_context *ctx, sqlite3_value **argv,
+                                const char *zSql, InviteTx *pTx,
+                                sqlite3_int64 *piSession, sqlite3_int64 *piUser) {
+  if (invite_arg_id(ctx, argv, 0, "session", piSession)) return 1;
+  if (invite_arg_id(ctx, argv, 1, "user", piUser)) return 1;
+  if (invite_verb_begin(ctx, pTx)) return 1;
+  if (!session_lookup(ctx, SQL_SESSION_EXISTS, *piSession, 0, 0)) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown session %lld", *piSession);
+    return 1;
+  }
+  sqlite3_stmt *p = invite_stmt(ctx, zSql);
+  if (p == 0) return 1;
+  sqlite3_bind_int64(p, 1, *piSession);
+  sqlite3_bind_int64(p, 2, *piUser);
+  if (sqlite3_step(p) != SQLITE_DONE) {
+    sqlite3_reset(p);
+    session_explain(ctx, *piSession, "user", *piUser, 0, 0);
+    return 1;
+  }
+  sqlite3_reset(p);
+  return 0;
+}
+
 void session_join_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
   sqlite3_int64 iSession, iUser;
   InviteTx tx = {0, 0};
-  if (invite_arg_id(ctx, argv, 0, "session", &iSession)) return;
-  if (invite_arg_id(ctx, argv, 1, "user", &iUser)) return;
-  if (invite_verb_begin(ctx, &tx)) return;
-  if (!session_lookup(ctx, SQL_SESSION_EXISTS, iSession, 0, 0)) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown session %lld", iSession);
-    goto fail;
-  }
-  sqlite3_stmt *p = invite_stmt(ctx, SQL_JOIN);
-  if (p == 0) goto fail;
-  sqlite3_bind_int64(p, 1, iSession);
-  sqlite3_bind_int64(p, 2, iUser);
-  if (sqlite3_step(p) != SQLITE_DONE) {
-    sqlite3_reset(p);
-    session_explain(ctx, iSession, "user", iUser, 0, 0);
-    goto fail;
-  }
-  sqlite3_reset(p);
+  if (session_roster_write(ctx, argv, SQL_JOIN, &tx, &iSession, &iUser)) goto fail;
   sqlite3_int64 iRow = sqlite3_last_insert_rowid(sqlite3_context_db_handle(ctx));
   if (invite_verb_end(ctx, &tx, 1)) return;
   sqlite3_result_int64(ctx, iRow);
@@ -407,23 +383,7 @@ void session_leave_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
   sqlite3_int64 iSession, iUser;
   InviteTx tx = {0, 0};
-  if (invite_arg_id(ctx, argv, 0, "session", &iSession)) return;
-  if (invite_arg_id(ctx, argv, 1, "user", &iUser)) return;
-  if (invite_verb_begin(ctx, &tx)) return;
-  if (!session_lookup(ctx, SQL_SESSION_EXISTS, iSession, 0, 0)) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown session %lld", iSession);
-    goto fail;
-  }
-  sqlite3_stmt *p = invite_stmt(ctx, SQL_LEAVE);
-  if (p == 0) goto fail;
-  sqlite3_bind_int64(p, 1, iSession);
-  sqlite3_bind_int64(p, 2, iUser);
-  if (sqlite3_step(p) != SQLITE_DONE) {
-    sqlite3_reset(p);
-    session_explain(ctx, iSession, "user", iUser, 0, 0);
-    goto fail;
-  }
-  sqlite3_reset(p);
+  if (session_roster_write(ctx, argv, SQL_LEAVE, &tx, &iSession, &iUser)) goto fail;
   if (sqlite3_changes(sqlite3_context_db_handle(ctx)) == 0) {
     invite_errorf(ctx, SQLITE_CONSTRAINT, "user %lld is not present in session %lld",
                   iUser, iSession);
