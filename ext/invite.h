@@ -155,6 +155,13 @@ char *invite_url(const char *zBase, const char *zKey);
 /* Sets the result {"id","key","url","expires_at"} of a verb that made a key. */
 void invite_key_result(sqlite3_context *ctx, sqlite3_int64 id, const char *zKey,
                        const char *zUrl, const char *zExpires);
+/* The end of every verb that makes a key: the link, the email of zKind
+** queued, the commit, then the {"id","key","url","expires_at"} result.
+** Non-zero, with the error set, when any step fails (the caller rolls
+** back). */
+int invite_key_finish(sqlite3_context *ctx, InviteTx *pTx, const char *zKind,
+                      sqlite3_int64 iInvite, const char *zBase,
+                      const char *zKey, const char *zExpires);
 /* ---- macro_sql.c: macro_expand() and the template check ---- */
 /* Expands zText with the sorted values a[] into a NUL-terminated string the
 ** caller frees with sqlite3_free (*pnOut bytes before the NUL), bounded by

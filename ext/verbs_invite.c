@@ -179,6 +179,23 @@ void invite_key_result(sqlite3_context *ctx, sqlite3_int64 id,
   json_result(ctx, p);
 }
 
+int invite_key_finish(sqlite3_context *ctx, InviteTx *pTx, const char *zKind,
+                      sqlite3_int64 iInvite, const char *zBase,
+                      const char *zKey, const char *zExpires) {
+  char *zLink = invite_url(zBase, zKey);
+  if (zLink == 0) {
+    sqlite3_result_error_nomem(ctx);
+    return SQLITE_NOMEM;
+  }
+  /* The email goes in the same transaction: no invite without it. */
+  int rc = outbox_enqueue_invite(ctx, zKind, iInvite, zKey, zLink);
+  if (rc == SQLITE_OK) rc = invite_verb_end(ctx, pTx, 1);
+  if (rc == SQLITE_OK) invite_key_result(ctx, iInvite, zKey, zLink, zExpires);
+  sodium_memzero(zLink, strlen(zLink));
+  sqlite3_free(zLink);
+  return rc;
+}
+
 /* When a trigger refused the write, says why in the caller's words. */
 static const char SQL_SEATS[] =
     "SELECT u.subscription_id, b.name, a.name, u.plan, u.seats, u.members,"
@@ -436,21 +453,9 @@ void invite_create_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     goto fail;
   }
 
-  char *zLink = invite_url(zUrl, zKey);
-  if (zLink == 0) {
-    sqlite3_result_error_nomem(ctx);
+  if (invite_key_finish(ctx, &tx, "member_invite", iInvite, zUrl, zKey, zExpires)) {
     goto fail;
   }
-  /* The invitation email, in this transaction: no invite without it. */
-  if (outbox_enqueue_invite(ctx, "member_invite", iInvite, zKey, zLink) ||
-      invite_verb_end(ctx, &tx, 1)) {
-    sodium_memzero(zLink, strlen(zLink));
-    sqlite3_free(zLink);
-    goto fail;
-  }
-  invite_key_result(ctx, iInvite, zKey, zLink, zExpires);
-  sodium_memzero(zLink, strlen(zLink));
-  sqlite3_free(zLink);
   goto done;
 fail:
   invite_verb_end(ctx, &tx, 0);
@@ -828,7 +833,7 @@ void invite_resend_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   InviteTx tx = {0, 0};
   char zKey[KEYS_TEXT_CHARS + 1];
   unsigned char aHash[KEYS_HASH_BYTES], aOldHash[KEYS_HASH_BYTES];
-  char *zUrl = 0, *zLink = 0;
+  char *zUrl = 0;
   zKey[0] = 0;
   if (invite_arg_id(ctx, argv, 0, "invite", &iInvite)) return;
   if (argc > 1 && json_options(ctx, argv[1], 2, aOpt, OPT_RESEND_COUNT)) return;
@@ -922,20 +927,11 @@ void invite_resend_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3_bind_blob(p, 3, aOldHash, KEYS_HASH_BYTES, SQLITE_STATIC);
   if (invite_stmt_done(ctx, p, "cannot update the old keys")) goto fail;
 
-  zLink = invite_url(zUrl, zKey);
-  if (zLink == 0) {
-    sqlite3_result_error_nomem(ctx);
-    goto fail;
-  }
-  if (outbox_enqueue_invite(ctx, "resend", iInvite, zKey, zLink)) goto fail;
-  if (invite_verb_end(ctx, &tx, 1)) goto done;
-  invite_key_result(ctx, iInvite, zKey, zLink, zExpires);
+  if (invite_key_finish(ctx, &tx, "resend", iInvite, zUrl, zKey, zExpires)) goto fail;
   goto done;
 fail:
   invite_verb_end(ctx, &tx, 0);
 done:
-  if (zLink) sodium_memzero(zLink, strlen(zLink));
-  sqlite3_free(zLink);
   sodium_memzero(zKey, sizeof zKey);
   sqlite3_free(zUrl);
   json_options_free(aOpt, OPT_RESEND_COUNT);

@@ -171,7 +171,7 @@ void session_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   char zEmail[EMAILS_MAX_ADDRESS + 1];
   char zKey[KEYS_TEXT_CHARS + 1];
   unsigned char aHash[KEYS_HASH_BYTES];
-  char *zBase = 0, *zLink = 0;
+  char *zBase = 0;
   InviteOption aOpt[OPT_COUNT] = {{"email", SQLITE_TEXT, 0},
                                   {"comments", SQLITE_TEXT, 0},
                                   {"portal", SQLITE_INTEGER, 0}};
@@ -302,22 +302,15 @@ void session_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3_reset(p);
   sqlite3_int64 iInvite = sqlite3_last_insert_rowid(db);
 
-  zLink = invite_url(zBase, zKey);
-  if (zLink == 0) {
-    sqlite3_result_error_nomem(ctx);
+  /* With an `email` option the access invitation is queued too (nothing is
+  ** queued for a key without an address). */
+  if (invite_key_finish(ctx, &tx, "session_invite", iInvite, zBase, zKey, zExpires)) {
     goto fail;
   }
-  /* With an `email` option the access invitation is queued in this
-  ** transaction (outbox_enqueue_invite queues nothing without an address). */
-  if (outbox_enqueue_invite(ctx, "session_invite", iInvite, zKey, zLink)) goto fail;
-  if (invite_verb_end(ctx, &tx, 1)) goto done;
-  invite_key_result(ctx, iInvite, zKey, zLink, zExpires);
   goto done;
 fail:
   invite_verb_end(ctx, &tx, 0);
 done:
-  if (zLink) sodium_memzero(zLink, strlen(zLink));
-  sqlite3_free(zLink);
   sqlite3_free(zBase);
   sodium_memzero(zKey, sizeof zKey);
   sodium_memzero(aHash, sizeof aHash);
