@@ -38,6 +38,8 @@ INVITE_SQL_FUNC(invite_raise_func);
 /* audit.c */
 INVITE_SQL_FUNC(invite_audit_hash_func);
 INVITE_SQL_FUNC(invite_audit_verify_func);
+/* outbox.c */
+INVITE_SQL_FUNC(invite_outbox_problem_func);
 /* seats.c */
 INVITE_SQL_FUNC(seat_available_func);
 

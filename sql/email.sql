@@ -183,30 +183,19 @@ CREATE INDEX IF NOT EXISTS $S.outbox_due ON outbox(next_attempt_at, id)
   WHERE status = 'queued';
 CREATE INDEX IF NOT EXISTS $S.outbox_by_invite ON outbox(invite_id);
 
+-- The rules of a new row are checked by one call of the extension's pure
+-- invite_outbox_problem() (ext/outbox.c), which returns the message of the
+-- first broken one: the kind is known; recipient, recipient_name and
+-- subject carry no line break; the recipient is one plain address; the
+-- Message-ID looks like <local@domain>; the email is queued with no attempt
+-- and no sent_at; created_at and next_attempt_at are timestamps; the secret
+-- to scrub appears in the body. Without the extension nothing is queued.
 CREATE TRIGGER $S.outbox_check_insert BEFORE INSERT ON outbox
 BEGIN
-  SELECT RAISE(ABORT, 'outbox: kind must be member_invite, guest_invite, session_invite, resend or expiring_soon')
-   WHERE NEW.kind IS NOT 'member_invite' AND NEW.kind IS NOT 'guest_invite'
-     AND NEW.kind IS NOT 'session_invite' AND NEW.kind IS NOT 'resend'
-     AND NEW.kind IS NOT 'expiring_soon';
-  SELECT RAISE(ABORT, 'outbox: recipient, recipient_name and subject cannot contain line breaks')
-   WHERE instr(NEW.recipient, char(10)) OR instr(NEW.recipient, char(13))
-      OR instr(NEW.recipient_name, char(10)) OR instr(NEW.recipient_name, char(13))
-      OR instr(NEW.subject, char(10)) OR instr(NEW.subject, char(13));
-  SELECT RAISE(ABORT, 'outbox: invalid recipient address')
-   WHERE typeof(NEW.recipient) <> 'text' OR NEW.recipient NOT GLOB '?*@?*'
-      OR NEW.recipient GLOB '*[ ,;<>()"]*' OR NEW.recipient GLOB '*@*@*';
-  SELECT RAISE(ABORT, 'outbox: message_id must look like <local@domain>')
-   WHERE typeof(NEW.message_id) <> 'text' OR NEW.message_id NOT GLOB '<?*@?*>'
-      OR substr(NEW.message_id, 2, length(NEW.message_id) - 2) GLOB '*[ <>]*';
-  SELECT RAISE(ABORT, 'outbox: a new email is queued, with no attempt and no sent_at')
-   WHERE NEW.status IS NOT 'queued' OR NEW.attempts IS NOT 0 OR NEW.sent_at IS NOT NULL;
-  SELECT RAISE(ABORT, 'outbox: created_at and next_attempt_at must be timestamps')
-   WHERE datetime(NEW.created_at) IS NOT NEW.created_at
-      OR datetime(NEW.next_attempt_at) IS NOT NEW.next_attempt_at;
-  SELECT RAISE(ABORT, 'outbox: the secret to scrub must appear in the body')
-   WHERE NEW.secret IS NOT NULL
-     AND (typeof(NEW.secret) <> 'text' OR NEW.secret = '' OR instr(NEW.body, NEW.secret) = 0);
+  SELECT invite_raise(invite_outbox_problem(NEW.kind, NEW.recipient,
+           NEW.recipient_name, NEW.subject, NEW.body, NEW.message_id,
+           NEW.secret, NEW.status, NEW.attempts, NEW.sent_at,
+           NEW.created_at, NEW.next_attempt_at));
 END;
 
 CREATE TRIGGER $S.outbox_check_update BEFORE UPDATE ON outbox
