@@ -57,6 +57,7 @@ build/invite.so: $(BUILD)/invite.so
 	@if [ "$(BUILD)" = build/release ]; then ln -sf release/invite.so build/invite.so; fi
 
 test: all
+	@sh tools/deps.sh test
 	INVITE_SO=$(CURDIR)/$(BUILD)/invite.so BUILD=$(BUILD) CC="$(CC)" CFLAGS="$(CFLAGS)" \
 	  sh tests/run.sh
 

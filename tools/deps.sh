@@ -9,8 +9,9 @@ pkg-config --exists libsodium 2>/dev/null || need="$need libsodium-dev"
 pkg-config --exists libcurl 2>/dev/null || need="$need libcurl4-openssl-dev"
 command -v sqlite3 >/dev/null 2>&1 || need="$need sqlite3"
 command -v pkg-config >/dev/null 2>&1 || need="pkg-config$need"
-# `deps.sh demo`: also the local SMTP server the demo delivers an email to.
-if [ "${1:-}" = demo ]; then
+# `deps.sh demo` and `deps.sh test`: also the local SMTP server that the
+# demo delivers an email to and the delivery test talks to.
+if [ "${1:-}" = demo ] || [ "${1:-}" = test ]; then
   /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need="$need python3-aiosmtpd"
 fi
 [ -z "$need" ] && exit 0
