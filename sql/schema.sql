@@ -141,7 +141,6 @@ CREATE INDEX IF NOT EXISTS $S.invites_pending_by_subscription
 CREATE INDEX IF NOT EXISTS $S.invites_pending_by_email
   ON invites(email COLLATE NOCASE)
   WHERE redeemed_at IS NULL AND revoked_at IS NULL;
-CREATE INDEX IF NOT EXISTS $S.invites_by_inviter ON invites(inviter_id, created_at);
 
 -- Keys an invite had before invite_resend() replaced them. live = 1 when
 -- the resend kept old keys good ("keep_old_keys"); dead ones stay listed so
