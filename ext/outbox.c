@@ -23,11 +23,13 @@
 #include <sodium.h>
 #include <string.h>
 
-/* The business's template of the kind first, then the default. */
+/* The business's template of the kind first, then the default: two lookups
+** of the unique index on (kind, ifnull(business_id, 0)). (An IN list with
+** ORDER BY ... LIMIT 1 ran a sorter on every email.) */
 static const char SQL_TEMPLATE[] =
-    "SELECT subject, body FROM $S.templates"
-    " WHERE kind = ?1 AND ifnull(business_id, 0) IN (?2, 0)"
-    " ORDER BY ifnull(business_id, 0) = 0 LIMIT 1";
+    "SELECT subject, body FROM $S.templates WHERE id = coalesce("
+    " (SELECT id FROM $S.templates WHERE kind = ?1 AND ifnull(business_id, 0) = ?2),"
+    " (SELECT id FROM $S.templates WHERE kind = ?1 AND ifnull(business_id, 0) = 0))";
 
 /* Message-ID: random, fixed now, so a resent copy after a crash carries the
 ** same one. The domain is the mail_domain setting. */
