@@ -37,15 +37,14 @@ static const char SQL_OUTBOX_INSERT[] =
     "INSERT INTO $S.outbox(kind, invite_id, business_id, recipient,"
     "  recipient_name, subject, body, secret, message_id, next_attempt_at,"
     "  created_at)"
-    " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
     "  '<' || lower(hex(randomblob(16))) || '@' || coalesce("
     "    (SELECT value FROM $S.invite_settings"
     "      WHERE business_id = ?3 AND name = 'mail_domain'),"
     "    (SELECT value FROM $S.settings"
     "      WHERE business_id IS NULL AND name = 'mail_domain'),"
     "    (SELECT value FROM $S.invite_setting_defs WHERE name = 'mail_domain'))"
-    "  || '>', t.now, t.now"
-    " FROM $S.invite_now t";
+    "  || '>', (SELECT now FROM $S.invite_now), (SELECT now FROM $S.invite_now))";
 
 static void wipe_free(char *z, size_t n) {
   if (z) {
