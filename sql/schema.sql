@@ -106,7 +106,8 @@ INSERT OR REPLACE INTO $S.invite_setting_defs(name, value, description) VALUES
 -- stay NULL (or 0).
 CREATE TABLE IF NOT EXISTS $S.invites(
   id              INTEGER PRIMARY KEY,
-  kind            TEXT NOT NULL CHECK (kind IN ('member', 'guest', 'session')),
+  -- Not IN (...): a list of three builds a temporary index on every insert.
+  kind            TEXT NOT NULL CHECK (kind = 'member' OR kind = 'guest' OR kind = 'session'),
   key_hash        BLOB NOT NULL,
   inviter_id      INTEGER NOT NULL REFERENCES users(id),
   user_id         INTEGER REFERENCES users(id),  -- invitee, when already a user

@@ -40,11 +40,13 @@ CREATE TABLE IF NOT EXISTS $S.invite_rate(
 -- the insert and the count together.
 CREATE TRIGGER $S.invites_rate_count AFTER INSERT ON invites
 BEGIN
+  -- VALUES, not INSERT ... SELECT: a SELECT that reads invite_rate is first
+  -- copied into a temporary table.
   INSERT INTO invite_rate(inviter_id, seq, at)
-  SELECT NEW.inviter_id,
-         coalesce((SELECT seq FROM invite_rate WHERE inviter_id = NEW.inviter_id
-                    ORDER BY seq DESC LIMIT 1), 0) + 1,
-         (SELECT now FROM invite_now);
+  VALUES (NEW.inviter_id,
+          coalesce((SELECT seq FROM invite_rate WHERE inviter_id = NEW.inviter_id
+                     ORDER BY seq DESC LIMIT 1), 0) + 1,
+          (SELECT now FROM invite_now));
   SELECT RAISE(ABORT, 'invites: inviter has reached the limit of invites in 24 hours')
     FROM invite_settings s
    WHERE s.business_id = NEW.business_id AND s.name = 'invites_per_inviter_per_day'

@@ -37,6 +37,9 @@ SELECT 'member', key_hash, 1, 'new@example.com', 1, 2, 4, '2027-01-01 10:00:00',
 -- a hash that is not a hash
 INSERT INTO invites(kind, key_hash, inviter_id, email, business_id, subscription_id, role_id, created_at, expires_at)
 VALUES ('member', 'password', 1, 'zed@example.com', 1, 2, 4, '2027-01-01 10:00:00', '2027-01-08 10:00:00');
+-- an invite of no known kind
+INSERT INTO invites(kind, key_hash, inviter_id, email, business_id, subscription_id, role_id, created_at, expires_at)
+VALUES ('admin', randomblob(32), 1, 'zed@example.com', 1, 2, 4, '2027-01-01 10:00:00', '2027-01-08 10:00:00');
 -- an invite born redeemed
 INSERT INTO invites(kind, key_hash, inviter_id, email, business_id, subscription_id, role_id, created_at, expires_at, redeemed_at, redeemed_by)
 VALUES ('member', randomblob(32), 1, 'zed@example.com', 1, 2, 4, '2027-01-01 10:00:00', '2027-01-08 10:00:00', '2027-01-01 10:00:00', 1);
