@@ -134,10 +134,11 @@ CREATE TABLE IF NOT EXISTS $S.invites(
   last_sent_at    TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS $S.invites_by_key ON invites(key_hash);
--- Pending member invites reserve seats: counted per subscription.
+-- Pending member invites reserve seats: counted per subscription. Guest
+-- invites have none and are left out.
 CREATE INDEX IF NOT EXISTS $S.invites_pending_by_subscription
   ON invites(subscription_id, expires_at)
-  WHERE redeemed_at IS NULL AND revoked_at IS NULL;
+  WHERE subscription_id IS NOT NULL AND redeemed_at IS NULL AND revoked_at IS NULL;
 -- "A second pending invite for the same person" is looked up by address.
 CREATE INDEX IF NOT EXISTS $S.invites_pending_by_email
   ON invites(email COLLATE NOCASE)

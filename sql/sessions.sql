@@ -62,9 +62,11 @@ CREATE INDEX IF NOT EXISTS $S.session_members_by_user
 CREATE UNIQUE INDEX IF NOT EXISTS $S.session_members_by_invite
   ON session_members(invite_id) WHERE invite_id IS NOT NULL;
 
--- A session's pending keys: revoked together when it ends.
+-- A session's pending keys: revoked together when it ends. Member and guest
+-- invites have no session: left out, they cost no entry and no write.
 CREATE INDEX IF NOT EXISTS $S.invites_pending_by_session
-  ON invites(session_id) WHERE redeemed_at IS NULL AND revoked_at IS NULL;
+  ON invites(session_id)
+  WHERE session_id IS NOT NULL AND redeemed_at IS NULL AND revoked_at IS NULL;
 
 INSERT OR REPLACE INTO $S.invite_setting_defs(name, value, description) VALUES
   ('session_key_minutes', 60,
