@@ -70,6 +70,51 @@ static char *drop_before_create(const char *zSql, const char *zPrefix) {
   return 0;
 }
 
+/* Indexes are created IF NOT EXISTS, so an index whose definition changed
+** between versions would keep the old one. When the statement [zSql, zEnd)
+** is "CREATE [UNIQUE] INDEX IF NOT EXISTS <prefix>name ..." and the index
+** installed under that name was made by other SQL, drops it: the statement
+** then builds it again. SQLite records an index as "CREATE [UNIQUE] INDEX "
+** followed by the text from the name to the last token before the ';'. */
+static int drop_changed_index(sqlite3 *db, const char *zSql, const char *zEnd,
+                              const char *zPrefix, const char *zSchema) {
+  static const char *const azCreate[] = {"CREATE INDEX IF NOT EXISTS ",
+                                         "CREATE UNIQUE INDEX IF NOT EXISTS "};
+  size_t i, n = 0;
+  for (i = 0; i < 2; i++) {
+    n = strlen(azCreate[i]);
+    if (sqlite3_strnicmp(zSql, azCreate[i], (int)n) == 0) break;
+  }
+  if (i == 2) return SQLITE_OK;
+  const char *zName = skip_space(zSql + n);
+  size_t nPrefix = strlen(zPrefix);
+  if (strncmp(zName, zPrefix, nPrefix) != 0) return SQLITE_OK;
+  zName += nPrefix;
+  while (zEnd > zName && (zEnd[-1] == ';' || zEnd[-1] == ' ' || zEnd[-1] == '\n')) zEnd--;
+  size_t nName = strcspn(zName, " \t\n\r(");
+  char *zWant = sqlite3_mprintf("CREATE%s INDEX %.*s", i ? " UNIQUE" : "",
+                                (int)(zEnd - zName), zName);
+  char *zFind = sqlite3_mprintf(
+      "SELECT sql FROM \"%w\".sqlite_schema WHERE type = 'index' AND name = '%.*q'",
+      zSchema, (int)nName, zName);
+  sqlite3_stmt *pStmt = 0;
+  int rc = zWant && zFind ? sqlite3_prepare_v2(db, zFind, -1, &pStmt, 0) : SQLITE_NOMEM;
+  int bChanged = 0;
+  if (rc == SQLITE_OK && sqlite3_step(pStmt) == SQLITE_ROW) {
+    const char *zHave = (const char *)sqlite3_column_text(pStmt, 0);
+    bChanged = zHave == 0 || strcmp(zHave, zWant) != 0;
+  }
+  sqlite3_finalize(pStmt);
+  if (rc == SQLITE_OK && bChanged) {
+    char *zDrop = sqlite3_mprintf("DROP INDEX %s%.*s", zPrefix, (int)nName, zName);
+    rc = zDrop ? sqlite3_exec(db, zDrop, 0, 0, 0) : SQLITE_NOMEM;
+    sqlite3_free(zDrop);
+  }
+  sqlite3_free(zWant);
+  sqlite3_free(zFind);
+  return rc;
+}
+
 /* Runs one embedded file; on error sets the result naming the file. */
 static int schema_run_file(sqlite3_context *ctx, const char *zFile,
                            const char *zTemplate, const char *zSchema) {
@@ -98,6 +143,7 @@ static int schema_run_file(sqlite3_context *ctx, const char *zFile,
     sqlite3_stmt *pStmt = 0;
     const char *zTail = 0;
     rc = sqlite3_prepare_v2(db, z, -1, &pStmt, &zTail);
+    if (rc == SQLITE_OK && pStmt) rc = drop_changed_index(db, z, zTail, zPrefix, zSchema);
     if (rc == SQLITE_OK && pStmt) {
       while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
       }
