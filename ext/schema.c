@@ -7,8 +7,10 @@
 **
 ** The files of sql/ are embedded at build time (tools/embed-sql.sh) and run
 ** in order, with "$S" replaced by the quoted schema name. Tables and indexes
-** are created IF NOT EXISTS; every view and trigger is dropped and created
-** again, so an upgrade always ends with the definitions of this build. The
+** are created IF NOT EXISTS; an index whose definition changed is rebuilt;
+** every view and trigger is dropped and created again, so an upgrade ends
+** with the indexes, views and triggers of this build. Tables are never
+** altered: a changed CREATE TABLE applies to new databases only. The
 ** installed version and a BLAKE2b hash of the embedded SQL are kept in
 ** invite_meta: when both match, invite_init() writes nothing.
 **
