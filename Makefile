@@ -26,7 +26,7 @@ EXT_OBJ = $(EXT_SRC:ext/%.c=$(BUILD)/%.o)
 
 ALL_CFLAGS = $(CFLAGS) $(WARN) -fPIC -I$(BUILD) -Iext $(SQLITE_CFLAGS) $(SODIUM_CFLAGS)
 
-.PHONY: all deps test demo demo-mail asan valgrind fuzz bench clean install uninstall help
+.PHONY: all deps test demo demo-mail asan valgrind fuzz bench profile clean install uninstall help
 
 all: deps $(BUILD)/invite.so build/invite.so $(BUILD)/invite-mail
 
@@ -95,6 +95,24 @@ $(BUILD)/bench: tools/bench.c
 bench: all $(BUILD)/bench
 	$(BUILD)/bench --so $(CURDIR)/$(BUILD)/invite.so --dir build/bench $(BENCH_ARGS)
 
+# Instructions per call, floor and verb side by side (valgrind's callgrind;
+# each (side, operation) is a dump: build/profile/callgrind.out.N).
+PROFILE_CALLS ?= 1000
+profile: all $(BUILD)/bench
+	rm -rf build/profile && mkdir -p build/profile
+	valgrind --tool=callgrind --collect-atstart=no \
+	  --callgrind-out-file=build/profile/callgrind.out \
+	  $(BUILD)/bench --so $(CURDIR)/$(BUILD)/invite.so --dir build/profile \
+	  --instructions --calls $(PROFILE_CALLS) 2> build/profile/valgrind.log
+	@for f in build/profile/callgrind.out.*; do \
+	  awk '/^desc: Trigger: Client Request: / { sub(/.*Request: /, ""); name = $$0 } \
+	       /^totals: / { print name, $$2 }' "$$f"; \
+	done | awk '{ v[$$1, $$2] = $$4 / $$3 } \
+	  END { split("create redeem", ops, " "); \
+	        for (o = 1; o <= 2; o++) { op = ops[o]; \
+	          printf "invite_%s: floor %.1fk, verb %.1fk instructions per call (%.2fx)\n", \
+	            op, v["floor", op] / 1000, v["verb", op] / 1000, v["verb", op] / v["floor", op] } }'
+
 # ---- fuzzing: libFuzzer targets tests/fuzz/fuzz_*.c, FUZZ_SECONDS each ----
 # Each target links its own file plus the pure core it drives, listed in
 # FUZZ_LINK_<target> (a target without a list links nothing else). New
@@ -150,4 +168,5 @@ help:
 	@echo "make valgrind the SQL tests under valgrind"
 	@echo "make fuzz     each libFuzzer target for FUZZ_SECONDS (30) s (clang)"
 	@echo "make bench    verbs against bare SQLite (BENCH_ARGS=--big: 10M invites)"
+	@echo "make profile  instructions per call, verbs against bare SQLite (valgrind)"
 	@echo "make install  copy invite.so to $(PREFIX)/lib"

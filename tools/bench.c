@@ -4,7 +4,7 @@
 **
 **   make bench                         # 10 thousand and 1 million invites
 **   make bench BENCH_ARGS=--big        # and 10 million
-**   build/release/bench [--big] [--quick] [--calls n] [--dir D] [--so build/invite.so]
+**   build/release/bench [--big] [--quick] [--calls n] [--dir D] [--so build/invite.so] [--instructions]
 **     --quick: 10 thousand invites only; --calls: calls per cell (10000;
 **     a fifth of that with one transaction per call); --no-extras: no
 **     macro_expand, no latency (for profiling under callgrind)
@@ -37,6 +37,13 @@
 ** Also: macro_expand throughput (skipped with a note when the extension
 ** has no macro_expand), and the latency of one autocommit invite_create
 ** with synchronous=NORMAL and FULL.
+**
+** --instructions (make profile): no timing. Under valgrind's callgrind
+** (--collect-atstart=no), each side creates then redeems at 10 thousand
+** outstanding invites in one transaction; after 100 warm-up calls, only
+** the next n calls are counted, and each (side, operation) is dumped as
+** "<side> <operation> <n>". Instruction counts do not move with the load
+** of a shared machine, so they show a change that timings would drown.
 */
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -46,6 +53,14 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+/* callgrind's client requests: no-ops unless run under callgrind. */
+#if defined(__has_include)
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#define HAVE_CALLGRIND 1
+#endif
+#endif
 
 #define NOW "2027-01-01 10:00:00"
 #define EXPIRES "2027-01-08 10:00:00"
@@ -431,6 +446,45 @@ static void bench_size(sqlite3_int64 nPending, int nOneTx, int nPerCall) {
   side_close(&floor_);
 }
 
+/* ---- instruction counts (make profile) ---- */
+
+static void bench_instructions(int n) {
+#ifdef HAVE_CALLGRIND
+  if (!RUNNING_ON_VALGRIND) {
+    fprintf(stderr, "bench: --instructions counts only under valgrind --tool=callgrind"
+                    " --collect-atstart=no (make profile)\n");
+    exit(1);
+  }
+  const int nWarm = 100;
+  Side aSide[2]; /* floor, verb */
+  side_open(&aSide[0], "floor", 1, 10000, 2 * (sqlite3_int64)(n + nWarm) + 10);
+  side_open(&aSide[1], "verb", 0, 10000, 2 * (sqlite3_int64)(n + nWarm) + 10);
+  static const char *azOp[] = {"create", "redeem"};
+  for (int eOp = OP_CREATE; eOp <= OP_REDEEM; eOp++) {
+    for (int i = 0; i < 2; i++) {
+      Side *s = &aSide[i];
+      run(s->db, s->pBegin);
+      for (int k = 0; k < nWarm + n; k++) {
+        if (k == nWarm) CALLGRIND_TOGGLE_COLLECT;
+        if (eOp == OP_CREATE) side_create(s);
+        else side_redeem(s);
+      }
+      CALLGRIND_TOGGLE_COLLECT;
+      run(s->db, s->pCommit);
+      char zName[64];
+      snprintf(zName, sizeof zName, "%s %s %d", i ? "verb" : "floor", azOp[eOp], n);
+      CALLGRIND_DUMP_STATS_AT(zName);
+    }
+  }
+  side_close(&aSide[0]);
+  side_close(&aSide[1]);
+#else
+  (void)n;
+  fprintf(stderr, "bench: built without <valgrind/callgrind.h>: install valgrind\n");
+  exit(1);
+#endif
+}
+
 /* ---- (d) macro_expand ---- */
 
 static void bench_macro(void) {
@@ -554,22 +608,27 @@ static void bench_latency(void) {
 }
 
 int main(int argc, char **argv) {
-  int bBig = 0, bQuick = 0, bExtras = 1, nCalls = 10000;
+  int bBig = 0, bQuick = 0, bExtras = 1, bInstructions = 0, nCalls = 10000;
   if (getenv("INVITE_SO")) zSo = getenv("INVITE_SO");
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--big") == 0) bBig = 1;
     else if (strcmp(argv[i], "--quick") == 0) bQuick = 1;
     else if (strcmp(argv[i], "--no-extras") == 0) bExtras = 0;
+    else if (strcmp(argv[i], "--instructions") == 0) bInstructions = 1;
     else if (strcmp(argv[i], "--so") == 0 && i + 1 < argc) zSo = argv[++i];
     else if (strcmp(argv[i], "--calls") == 0 && i + 1 < argc) nCalls = atoi(argv[++i]);
     else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc) zDir = argv[++i];
     else {
       fprintf(stderr, "usage: %s [--big] [--quick] [--calls n] [--no-extras] [--so invite.so]"
-                      " [--dir dir]\n", argv[0]);
+                      " [--dir dir] [--instructions]\n", argv[0]);
       return 2;
     }
   }
   mkdir(zDir, 0755);
+  if (bInstructions) {
+    bench_instructions(nCalls);
+    return 0;
+  }
   char zHost[256] = "?";
   gethostname(zHost, sizeof zHost);
   printf("sqlite-invite bench: SQLite %s, %s, %ld CPUs online, host %s\n",
