@@ -5,7 +5,8 @@
 **   SELECT invite_clock(NULL);                   -- follow the real clock again
 **   SELECT now FROM invite_now;                  -- what verbs, triggers and views use
 **
-** The pinned value lives in the invite_meta table (name 'clock') and the
+** The pinned value lives in the invite_meta table (name 'clock', NULL when
+** not pinned; the row is always there, as the view's one row) and the
 ** view invite_now reads it, so the verbs (C), the triggers and the views
 ** (pure SQL, with or without the extension) all see one and the same time.
 */
@@ -17,7 +18,7 @@ static const char SQL_NOW[] = "SELECT now FROM $S.invite_now";
 static const char SQL_PIN[] =
     "INSERT INTO $S.invite_meta(name, value) VALUES('clock', ?1) "
     "ON CONFLICT(name) DO UPDATE SET value = excluded.value";
-static const char SQL_UNPIN[] = "DELETE FROM $S.invite_meta WHERE name = 'clock'";
+static const char SQL_UNPIN[] = "UPDATE $S.invite_meta SET value = NULL WHERE name = 'clock'";
 /* A timestamp is valid when SQLite reads it back unchanged. */
 static const char SQL_CANONICAL[] =
     "SELECT strftime('%Y-%m-%d %H:%M:%S', julianday(?1)) IS ?1";

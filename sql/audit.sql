@@ -217,9 +217,11 @@ BEGIN
                       'to', NULL));
 END;
 
--- the clock: pinned (or moved) and released.
+-- the clock: pinned (or moved) and released. The clock row is kept: a
+-- release sets its value to NULL. (A database installed before the row was
+-- kept may pin it with an INSERT.)
 CREATE TRIGGER $S.audit_clock_pinned AFTER INSERT ON invite_meta
-WHEN NEW.name = 'clock'
+WHEN NEW.name = 'clock' AND NEW.value IS NOT NULL
 BEGIN
   INSERT INTO audit_append(actor, action, subject, detail)
   VALUES (NULL, 'clock.pinned', 'clock', json_object('from', NULL, 'to', NEW.value));
@@ -229,16 +231,12 @@ CREATE TRIGGER $S.audit_clock_moved AFTER UPDATE ON invite_meta
 WHEN NEW.name = 'clock' AND NEW.value IS NOT OLD.value
 BEGIN
   INSERT INTO audit_append(actor, action, subject, detail)
-  VALUES (NULL, 'clock.pinned', 'clock',
-          json_object('from', OLD.value, 'to', NEW.value));
+  VALUES (NULL, CASE WHEN NEW.value IS NULL THEN 'clock.released' ELSE 'clock.pinned' END,
+          'clock', json_object('from', OLD.value, 'to', NEW.value));
 END;
 
-CREATE TRIGGER $S.audit_clock_released AFTER DELETE ON invite_meta
-WHEN OLD.name = 'clock'
-BEGIN
-  INSERT INTO audit_append(actor, action, subject, detail)
-  VALUES (NULL, 'clock.released', 'clock', json_object('from', OLD.value, 'to', NULL));
-END;
+-- Released by a DELETE in builds before the row was kept; now refused.
+DROP TRIGGER IF EXISTS $S.audit_clock_released;
 
 -- guests: access renewed, removed by a manager, left by the guest. (The
 -- grant itself is the invite.redeemed event of its invite.)

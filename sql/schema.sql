@@ -11,9 +11,12 @@ CREATE TABLE IF NOT EXISTS $S.invite_meta(
   name  TEXT PRIMARY KEY,
   value
 ) WITHOUT ROWID;
--- The clock view (invite_now) takes its one row from here: present from the
--- first statement of an install (0 until the install is recorded).
+-- Present from the first statement of an install (0 until the install is
+-- recorded).
 INSERT OR IGNORE INTO $S.invite_meta(name, value) VALUES ('schema_version', 0);
+-- The clock view (invite_now) takes its one row from here: NULL follows the
+-- real clock, a timestamp pins it (invite_clock()). The row is kept.
+INSERT OR IGNORE INTO $S.invite_meta(name, value) VALUES ('clock', NULL);
 
 -- ---- the catalog an application writes directly ----
 

@@ -8,11 +8,21 @@
 
 -- ---- bookkeeping ----
 
--- The schema version row also gives the clock view its row: it is kept.
+-- The schema version row and the clock row (the clock view's one row) are
+-- kept, under their names.
 CREATE TRIGGER $S.invite_meta_keep_version BEFORE DELETE ON invite_meta
-WHEN OLD.name = 'schema_version'
+WHEN OLD.name IN ('schema_version', 'clock')
 BEGIN
-  SELECT RAISE(ABORT, 'invite_meta: schema_version is kept');
+  SELECT RAISE(ABORT, 'invite_meta: schema_version is kept')
+   WHERE OLD.name = 'schema_version';
+  SELECT RAISE(ABORT, 'invite_meta: the clock row is kept (invite_clock(NULL) releases the clock)')
+   WHERE OLD.name = 'clock';
+END;
+
+CREATE TRIGGER $S.invite_meta_keep_names BEFORE UPDATE OF name ON invite_meta
+WHEN OLD.name IN ('schema_version', 'clock') AND NEW.name IS NOT OLD.name
+BEGIN
+  SELECT RAISE(ABORT, 'invite_meta: schema_version and clock keep their names');
 END;
 
 -- ---- users ----

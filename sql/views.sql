@@ -2,15 +2,13 @@
 -- extension (a reporting tool) reads every one of them.
 
 -- The current time: the pinned clock (invite_clock) or the real one. Verbs,
--- triggers and views all read it here. Its one row comes from the
--- schema_version row (always there once installed) rather than from a
--- FROM-less SELECT: a view over a table is flattened into the query that
--- joins it (a primary-key lookup), where a FROM-less one is materialized
--- into a temporary table on every execution.
+-- triggers and views all read it here: one primary-key lookup of the clock
+-- row (always there once installed, and kept). Over a table, the view is
+-- flattened into a query that joins it, where a FROM-less one would be
+-- materialized into a temporary table on every execution.
 CREATE VIEW $S.invite_now AS
-SELECT coalesce((SELECT value FROM invite_meta WHERE name = 'clock'),
-                datetime('now')) AS now
-  FROM invite_meta WHERE name = 'schema_version';
+SELECT coalesce(value, datetime('now')) AS now
+  FROM invite_meta WHERE name = 'clock';
 
 -- Every setting for every business: the business's own value, else the
 -- default for all (business_id NULL), else the built-in default.

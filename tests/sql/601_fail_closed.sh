@@ -47,7 +47,7 @@ add account manager|INSERT INTO account_managers VALUES (1, 2)
 remove account manager|DELETE FROM account_managers
 change a setting|INSERT INTO settings(business_id, name, value) VALUES (NULL, 'invites_per_inviter_per_day', 0)
 pin the clock|UPDATE invite_meta SET value = '2030-01-01 00:00:00' WHERE name = 'clock'
-release the clock|DELETE FROM invite_meta WHERE name = 'clock'
+release the clock|UPDATE invite_meta SET value = NULL WHERE name = 'clock'
 append an event|INSERT INTO audit_append(action, subject) VALUES ('x', 'y')
 LIST
 
