@@ -38,8 +38,8 @@ typedef struct InviteRow {
   sqlite3_int64 iBusiness;
 } InviteRow;
 
-/* The clock is read as a scalar: joining the FROM-less invite_now view
-** materializes it on every execution (see sql/views.sql). */
+/* The clock as a scalar subquery: one lookup of the clock row, and the
+** columns stay usable with any FROM clause (see sql/views.sql). */
 #define INVITE_ROW_COLUMNS                                                     \
   "i.id, i.kind, i.email, i.user_id, i.first_name, i.last_name, "              \
   "i.expires_at, i.redeemed_at, i.revoked_at, "                                \
@@ -306,10 +306,10 @@ static const char SQL_USER_BY_EMAIL[] =
 /* One read for everything the insert needs: the subscription's business,
 ** the time, the expiry, the link base. */
 static const char SQL_CREATE_CONTEXT[] =
-    "SELECT s.business_id, (SELECT now FROM $S.invite_now),"
-    "       datetime((SELECT now FROM $S.invite_now),"
-    "                '+' || coalesce(?2, d.value) || ' days'), u.value"
-    "  FROM $S.subscriptions s, $S.invite_settings d, $S.invite_settings u"
+    "SELECT s.business_id, t.now,"
+    "       datetime(t.now, '+' || coalesce(?2, d.value) || ' days'), u.value"
+    "  FROM $S.subscriptions s, $S.invite_now t, $S.invite_settings d,"
+    "       $S.invite_settings u"
     " WHERE s.id = ?1 AND d.business_id = s.business_id AND d.name = 'invite_days'"
     "   AND u.business_id = s.business_id AND u.name = 'base_url'";
 static const char SQL_INSERT_MEMBER_INVITE[] =
