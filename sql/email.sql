@@ -143,7 +143,9 @@ Your guest access to %BUSINESS_NAME% ends on %EXPIRES_AT% UTC
 to renew it.
 ')
 ON CONFLICT(kind, ifnull(business_id, 0))
-DO UPDATE SET subject = excluded.subject, body = excluded.body;
+DO UPDATE SET subject = excluded.subject, body = excluded.body
+-- An upgrade that brings the same text changes nothing (and audits nothing).
+ WHERE subject IS NOT excluded.subject OR body IS NOT excluded.body;
 
 -- Every kind keeps a default, so every verb finds a template.
 CREATE TRIGGER $S.templates_check_delete BEFORE DELETE ON templates

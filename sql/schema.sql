@@ -15,7 +15,10 @@ CREATE TABLE IF NOT EXISTS $S.invite_meta(
 -- recorded).
 INSERT OR IGNORE INTO $S.invite_meta(name, value) VALUES ('schema_version', 0);
 -- The clock view (invite_now) takes its one row from here: NULL follows the
--- real clock, a timestamp pins it (invite_clock()). The row is kept.
+-- real clock, a timestamp pins it (invite_clock()). The row is kept. (Builds
+-- before it was kept audited any insert of it as a pin: their trigger goes
+-- first; audit.sql makes it again.)
+DROP TRIGGER IF EXISTS $S.audit_clock_pinned;
 INSERT OR IGNORE INTO $S.invite_meta(name, value) VALUES ('clock', NULL);
 
 -- ---- the catalog an application writes directly ----

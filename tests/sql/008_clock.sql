@@ -24,13 +24,23 @@ UPDATE invite_meta SET value = '2027-03-01 00:00:00' WHERE name = 'clock';
 SELECT now FROM invite_now;
 UPDATE invite_meta SET value = NULL WHERE name = 'clock';
 SELECT action, detail FROM audit_trail ORDER BY id DESC LIMIT 2;
--- a database from a build that deleted the row to release the clock gets
--- it back from invite_init()
+-- a database from a build that deleted the row to release the clock (and
+-- audited any insert of it as a pin) gets it back from invite_init(),
+-- without a false audit event
 DROP TRIGGER invite_meta_keep_version;
+DROP TRIGGER audit_clock_pinned;
+CREATE TRIGGER audit_clock_pinned AFTER INSERT ON invite_meta
+WHEN NEW.name = 'clock'
+BEGIN
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (NULL, 'clock.pinned', 'clock', json_object('from', NULL, 'to', NEW.value));
+END;
 DELETE FROM invite_meta WHERE name = 'clock';
 SELECT count(*) FROM invite_now;
 UPDATE invite_meta SET value = 'an older build' WHERE name = 'schema_hash';
+SELECT max(id) FROM audit_log;
 SELECT invite_init();
 SELECT count(*) FROM invite_now;
+SELECT max(id) FROM audit_log;
 DELETE FROM invite_meta WHERE name = 'clock';
 SELECT invite_audit_verify();
