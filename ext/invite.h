@@ -61,6 +61,9 @@ void invite_error_db(sqlite3_context *ctx, const char *zFormat, ...);
 InviteConn *invite_conn(sqlite3_context *ctx);
 const char *invite_fname(sqlite3_context *ctx);
 
+/* "integer", "real", "text", "blob" or "NULL": for "must be ..., got %s". */
+const char *invite_type_name(int eType);
+
 /* Argument checkers: on failure they set the error result (naming the
 ** argument by position and name) and return non-zero. */
 int invite_arg_id(sqlite3_context *ctx, sqlite3_value **argv, int i,

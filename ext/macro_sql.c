@@ -40,16 +40,6 @@ static void macro_set_free(void *p) {
   }
 }
 
-static const char *type_name(int eType) {
-  switch (eType) {
-  case SQLITE_INTEGER: return "integer";
-  case SQLITE_FLOAT: return "real";
-  case SQLITE_TEXT: return "text";
-  case SQLITE_BLOB: return "blob";
-  default: return "NULL";
-  }
-}
-
 static const char SQL_VALUES_TYPE[] = "SELECT json_valid(?1), json_type(?1)";
 static const char SQL_VALUES[] =
     "SELECT key, value, type FROM json_each(?1)";
@@ -62,7 +52,7 @@ static MacroSet *macro_set_read(sqlite3_context *ctx, sqlite3_value *pJson) {
   if (eType != SQLITE_TEXT) {
     invite_errorf(ctx, SQLITE_MISMATCH,
                   "argument 2 (values) must be a JSON object, got %s",
-                  type_name(eType));
+                  invite_type_name(eType));
     return 0;
   }
   sqlite3_stmt *p = invite_stmt(ctx, SQL_VALUES_TYPE);
@@ -231,7 +221,7 @@ void macro_expand_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   if (eType == SQLITE_NULL) return; /* NULL in, NULL out */
   if (eType != SQLITE_TEXT) {
     invite_errorf(ctx, SQLITE_MISMATCH, "argument 1 (text) must be text, got %s",
-                  type_name(eType));
+                  invite_type_name(eType));
     return;
   }
   MacroSet *pSet = sqlite3_get_auxdata(ctx, 1);
@@ -265,7 +255,7 @@ void invite_template_check_func(sqlite3_context *ctx, int argc,
   if (eType == SQLITE_NULL) return;
   if (eType != SQLITE_TEXT) {
     invite_errorf(ctx, SQLITE_MISMATCH, "argument 1 (text) must be text, got %s",
-                  type_name(eType));
+                  invite_type_name(eType));
     return;
   }
   const char *zText = (const char *)sqlite3_value_text(argv[0]);

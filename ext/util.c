@@ -67,7 +67,7 @@ void invite_error_db(sqlite3_context *ctx, const char *zFormat, ...) {
   error_finish(ctx, rc & 0xff, zMsg);
 }
 
-static const char *type_name(int eType) {
+const char *invite_type_name(int eType) {
   switch (eType) {
   case SQLITE_INTEGER: return "integer";
   case SQLITE_FLOAT: return "real";
@@ -83,7 +83,7 @@ int invite_arg_id(sqlite3_context *ctx, sqlite3_value **argv, int i,
   if (eType != SQLITE_INTEGER) {
     invite_errorf(ctx, SQLITE_MISMATCH,
                   "argument %d (%s) must be an integer id, got %s", i + 1,
-                  zArg, type_name(eType));
+                  zArg, invite_type_name(eType));
     return 1;
   }
   *pId = sqlite3_value_int64(argv[i]);
@@ -101,7 +101,7 @@ int invite_arg_text(sqlite3_context *ctx, sqlite3_value **argv, int i,
   int eType = sqlite3_value_type(argv[i]);
   if (eType != SQLITE_TEXT) {
     invite_errorf(ctx, SQLITE_MISMATCH, "argument %d (%s) must be text, got %s",
-                  i + 1, zArg, type_name(eType));
+                  i + 1, zArg, invite_type_name(eType));
     return 1;
   }
   const char *z = (const char *)sqlite3_value_text(argv[i]);
