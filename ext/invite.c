@@ -82,6 +82,9 @@ static const struct InviteFuncDef {
     /* pure, and called by the audit trigger: never DIRECTONLY, or the
     ** trigger fails; a client without it cannot write audited tables */
     {"invite_audit_hash", 7, FLAGS_PURE, invite_audit_hash_func},
+    /* called by the bookkeeping tables' triggers: its absence is what
+    ** keeps a client without the extension from writing them */
+    {"invite_law_writer", 0, SQLITE_UTF8 | SQLITE_INNOCUOUS, invite_law_writer_func},
 };
 
 static void conn_release(InviteConn *p) {

@@ -84,8 +84,10 @@ UPDATE audit_log SET at = '2026-12-31 23:59:59',
  WHERE id = 9;
 SELECT invite_audit_verify();
 ROLLBACK TO s;
--- a row forged at the end, straight into the table
+-- a row forged at the end, straight into the table: refused unless it
+-- takes the next id; then the chain names it
 INSERT INTO audit_log(at, action, subject, hash) VALUES ('2027-01-02 10:00:00', 'x', 'y', randomblob(32));
+INSERT INTO audit_log(id, at, action, subject, hash) VALUES ((SELECT max(id) + 1 FROM audit_log), '2027-01-02 10:00:00', 'x', 'y', randomblob(32));
 SELECT invite_audit_verify();
 ROLLBACK TO s;
 -- renumbered (a gap)
