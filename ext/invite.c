@@ -79,6 +79,7 @@ static const struct InviteFuncDef {
     {"invite_peek", 1, FLAGS_VERB, invite_peek_func},
     {"seat_available", 1, FLAGS_VERB, seat_available_func},
     {"invite_audit_verify", 0, FLAGS_VERB, invite_audit_verify_func},
+    {"invite_check", 0, FLAGS_VERB, invite_check_func},
     /* pure, and called by the audit trigger: never DIRECTONLY, or the
     ** trigger fails; a client without it cannot write audited tables */
     {"invite_audit_hash", 7, FLAGS_PURE, invite_audit_hash_func},

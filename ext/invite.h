@@ -208,6 +208,15 @@ int audit_append_row(sqlite3_context *ctx, sqlite3_int64 iActor,
 int audit_record(sqlite3_context *ctx, sqlite3_int64 iActor, const char *zAction,
                  const char *zSubject, const char *zDetail);
 
+/* The law's own integrity (law.c). law_diff() compares the triggers, views
+** and indexes installed in zSchema with those the embedded SQL makes and
+** returns a JSON object {"intact":0|1,"dropped":[..],"rewritten":[..],
+** "added":[..]} (sqlite3_free it), or 0 with an error set on ctx.
+** law_drop_added() drops the triggers "added" names. */
+int schema_install_reference(sqlite3 *db);
+char *law_diff(sqlite3_context *ctx, const char *zSchema, int *pIntact);
+int law_drop_added(sqlite3_context *ctx, const char *zSchema);
+
 /* ---- security.c: rate limits and the failed-redemption defence ---- */
 /* 1 when zSource is refused (zUntil: until when), 0 when not, -1 on error
 ** (result set). */

@@ -246,21 +246,52 @@ void invite_init_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
                   iVersion, zSchema, INVITE_SCHEMA_VERSION);
     goto fail;
   }
-  if (iVersion != INVITE_SCHEMA_VERSION || strcmp(zHash, zWant) != 0) {
+  /* The hash says what this build installed; the live schema says what is
+  ** there now. A difference at the current version is tampering (a
+  ** dropped, added or rewritten trigger, view or index): restore, audit. */
+  int bCurrent = iVersion == INVITE_SCHEMA_VERSION && strcmp(zHash, zWant) == 0;
+  int bIntact = 1;
+  char *zDiff = 0;
+  if (iVersion > 0) {
+    zDiff = law_diff(ctx, zSchema, &bIntact);
+    if (zDiff == 0) goto fail;
+  }
+  if (!bCurrent || !bIntact) {
     /* Statements prepared against the old definitions must go first. */
     invite_stmt_cache_clear(invite_conn(ctx));
+    if (iVersion > 0 && law_drop_added(ctx, zSchema)) {
+      sqlite3_free(zDiff);
+      goto fail;
+    }
     for (size_t i = 0; i < sizeof INVITE_SQL_FILES / sizeof INVITE_SQL_FILES[0]; i++) {
       if (schema_run_file(ctx, INVITE_SQL_FILES[i][0], INVITE_SQL_FILES[i][1],
                           zSchema)) {
+        sqlite3_free(zDiff);
         goto fail;
       }
     }
     sqlite3_stmt *pStmt = invite_stmt(ctx, SQL_META_WRITE);
-    if (pStmt == 0) goto fail;
+    if (pStmt == 0) {
+      sqlite3_free(zDiff);
+      goto fail;
+    }
     sqlite3_bind_int(pStmt, 1, INVITE_SCHEMA_VERSION);
     sqlite3_bind_text(pStmt, 2, zWant, -1, SQLITE_STATIC);
-    if (invite_stmt_done(ctx, pStmt, "cannot record the schema version")) goto fail;
+    if (invite_stmt_done(ctx, pStmt, "cannot record the schema version")) {
+      sqlite3_free(zDiff);
+      goto fail;
+    }
+    if (bCurrent && !bIntact) {
+      char *zSubject = sqlite3_mprintf("schema:%s", zSchema);
+      int rc = zSubject ? audit_record(ctx, 0, "law.restored", zSubject, zDiff) : SQLITE_NOMEM;
+      sqlite3_free(zSubject);
+      if (rc != SQLITE_OK) {
+        sqlite3_free(zDiff);
+        goto fail;
+      }
+    }
   }
+  sqlite3_free(zDiff);
   if (invite_verb_end(ctx, &tx, 1)) return;
   sqlite3_result_int(ctx, INVITE_SCHEMA_VERSION);
   return;
@@ -287,4 +318,16 @@ void invite_debug_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     return;
   }
   sqlite3_result_text(ctx, z, -1, sqlite3_free);
+}
+
+/* Installs the embedded schema into 'main' of db, a fresh connection with
+** the extension's functions: the reference the law check compares with. */
+int schema_install_reference(sqlite3 *db) {
+  int rc = SQLITE_OK;
+  for (size_t i = 0; rc == SQLITE_OK && i < sizeof INVITE_SQL_FILES / sizeof INVITE_SQL_FILES[0]; i++) {
+    char *zSql = invite_sql_for_schema(INVITE_SQL_FILES[i][1], "main");
+    rc = zSql ? sqlite3_exec(db, zSql, 0, 0, 0) : SQLITE_NOMEM;
+    sqlite3_free(zSql);
+  }
+  return rc;
 }
