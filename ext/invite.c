@@ -79,6 +79,10 @@ static const struct InviteFuncDef {
     {"invite_peek", 1, FLAGS_VERB, invite_peek_func},
     {"seat_available", 1, FLAGS_VERB, seat_available_func},
     {"invite_audit_verify", 0, FLAGS_VERB, invite_audit_verify_func},
+    {"invite_audit_verify", 1, FLAGS_VERB, invite_audit_verify_func},
+    {"invite_audit_head", 0, FLAGS_VERB, invite_audit_head_func},
+    {"invite_audit_key", 1, FLAGS_VERB, invite_audit_key_func},
+    {"invite_audit_key", 2, FLAGS_VERB, invite_audit_key_func},
     {"invite_check", 0, FLAGS_VERB, invite_check_func},
     /* pure, and called by the audit trigger: never DIRECTONLY, or the
     ** trigger fails; a client without it cannot write audited tables */
@@ -92,6 +96,7 @@ static void conn_release(InviteConn *p) {
   if (p && --p->nRef == 0) {
     invite_stmt_cache_clear(p);
     sqlite3_free(p->zSchema);
+    sodium_memzero(p->aAuditKey, sizeof p->aAuditKey);
     sqlite3_free(p);
   }
 }
@@ -136,6 +141,11 @@ int sqlite3_invite_init(sqlite3 *db, char **pzErrMsg,
   if (pConn->zSchema == 0) {
     sqlite3_free(pConn);
     return SQLITE_NOMEM;
+  }
+  if (audit_key_from_env(pConn, pzErrMsg) != SQLITE_OK) {
+    sqlite3_free(pConn->zSchema);
+    sqlite3_free(pConn);
+    return SQLITE_ERROR;
   }
   int rc = SQLITE_OK;
   for (size_t i = 0; i < sizeof aInviteFunc / sizeof aInviteFunc[0]; i++) {

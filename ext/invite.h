@@ -37,6 +37,8 @@ struct InviteConn {
   sqlite3 *db;
   int nRef;
   char *zSchema;         /* schema chosen by invite_init(), "main" by default */
+  int bAuditKey;         /* aAuditKey holds the audit key (audit.c) */
+  unsigned char aAuditKey[32];
   struct {
     const char *zTemplate; /* key: address of the static SQL template */
     sqlite3_stmt *pStmt;
@@ -214,6 +216,11 @@ int audit_record(sqlite3_context *ctx, sqlite3_int64 iActor, const char *zAction
 ** "added":[..]} (sqlite3_free it), or 0 with an error set on ctx.
 ** law_drop_added() drops the triggers "added" names. */
 int schema_install_reference(sqlite3 *db);
+
+/* The audit key (audit.c): from the file INVITE_AUDIT_KEY_FILE names, read
+** when the extension is loaded, or from invite_audit_key(). */
+int audit_key_from_env(InviteConn *p, char **pzErr);
+int audit_key_mark(sqlite3_context *ctx, int bStart);
 char *law_diff(sqlite3_context *ctx, const char *zSchema, int *pIntact);
 int law_drop_added(sqlite3_context *ctx, const char *zSchema);
 

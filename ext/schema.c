@@ -292,6 +292,7 @@ void invite_init_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     }
   }
   sqlite3_free(zDiff);
+  if (audit_key_mark(ctx, 0)) goto fail;
   if (invite_verb_end(ctx, &tx, 1)) return;
   sqlite3_result_int(ctx, INVITE_SCHEMA_VERSION);
   return;

@@ -39,6 +39,8 @@ INVITE_SQL_FUNC(invite_raise_func);
 INVITE_SQL_FUNC(invite_audit_hash_func);
 INVITE_SQL_FUNC(invite_law_writer_func);
 INVITE_SQL_FUNC(invite_check_func);
+INVITE_SQL_FUNC(invite_audit_head_func);
+INVITE_SQL_FUNC(invite_audit_key_func);
 INVITE_SQL_FUNC(invite_audit_verify_func);
 /* outbox.c */
 INVITE_SQL_FUNC(invite_outbox_problem_func);
