@@ -177,6 +177,10 @@ int sqlite3_invite_init(sqlite3 *db, char **pzErrMsg,
   if (rc == SQLITE_OK) {
     rc = sqlite3_trace_v2(db, SQLITE_TRACE_CLOSE, conn_on_close, pConn);
   }
+  /* A trusted connection cannot rewrite the schema by accident either
+  ** (writable_schema, sqlite_dbpage); the application may turn it off
+  ** again with sqlite3_db_config() after loading. */
+  if (rc == SQLITE_OK) rc = sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)0);
   if (rc != SQLITE_OK) conn_release(pConn);
   return rc;
 }

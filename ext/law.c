@@ -1,7 +1,8 @@
 /*
 ** law.c — what keeps the law itself whole.
 **
-**   SELECT invite_check();   -- read-only: {"intact":true,"dropped":[],...}
+**   SELECT invite_check();   -- read-only: {"intact":true,"dropped":[],
+**                            --   "rewritten":[],"added":[],"rows":[]}
 **   SELECT invite_init();    -- restores a dropped or rewritten trigger, view
 **                            -- or index of ours, and audits 'law.restored'
 **
@@ -233,11 +234,70 @@ int law_drop_added(sqlite3_context *ctx, const char *zSchema) {
   return rc;
 }
 
+/* Rows whose checks ran through a function a client can imitate: a
+** look-alike invite_template_check() or invite_outbox_problem() lets a
+** client without the extension store what the real one refuses. The real
+** ones look again. */
+static const char SQL_BAD_ROWS[] =
+    "SELECT 'templates', id, coalesce('subject: ' || invite_template_check(subject),"
+    "                                 'body: ' || invite_template_check(body))"
+    "  FROM $S.templates"
+    " WHERE invite_template_check(subject) IS NOT NULL OR invite_template_check(body) IS NOT NULL "
+    "UNION ALL "
+    "SELECT 'outbox', id, invite_outbox_problem(kind, recipient, recipient_name, subject, body,"
+    "         message_id, secret, 'queued', 0, NULL, created_at, next_attempt_at)"
+    "  FROM $S.outbox WHERE status = 'queued'"
+    "   AND invite_outbox_problem(kind, recipient, recipient_name, subject, body,"
+    "         message_id, secret, 'queued', 0, NULL, created_at, next_attempt_at) IS NOT NULL";
+
 void invite_check_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc, (void)argv;
   int bIntact = 0;
-  char *z = law_diff(ctx, invite_conn(ctx)->zSchema, &bIntact);
-  if (z) sqlite3_result_text(ctx, z, -1, sqlite3_free);
+  char *zDiff = law_diff(ctx, invite_conn(ctx)->zSchema, &bIntact);
+  if (zDiff == 0) return;
+  sqlite3_stmt *p = invite_stmt(ctx, SQL_BAD_ROWS);
+  if (p == 0) {
+    sqlite3_free(zDiff);
+    return;
+  }
+  /* zDiff is {"intact":...,"added":[...]}: the rows go before its "}". */
+  sqlite3_str *s = sqlite3_str_new(0);
+  sqlite3_str_append(s, zDiff, (int)strlen(zDiff) - 1);
+  json_key(s, "rows");
+  sqlite3_str_appendchar(s, 1, '[');
+  int rc, nBad = 0;
+  while ((rc = sqlite3_step(p)) == SQLITE_ROW) {
+    if (nBad++) sqlite3_str_appendchar(s, 1, ',');
+    json_open(s);
+    json_key(s, "table"), json_text(s, (const char *)sqlite3_column_text(p, 0));
+    json_key(s, "id"), json_int(s, sqlite3_column_int64(p, 1));
+    json_key(s, "problem"), json_text(s, (const char *)sqlite3_column_text(p, 2));
+    json_close(s);
+  }
+  sqlite3_reset(p);
+  sqlite3_str_appendall(s, "]}");
+  sqlite3_free(zDiff);
+  if (rc != SQLITE_DONE) {
+    sqlite3_free(sqlite3_str_finish(s));
+    invite_error_db(ctx, "cannot read the templates and the outbox");
+    return;
+  }
+  char *z = sqlite3_str_finish(s);
+  if (z == 0) {
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  /* "intact" covers the rows too. */
+  if (nBad && strncmp(z, "{\"intact\":true", 14) == 0) {
+    char *zFixed = sqlite3_mprintf("{\"intact\":false%s", z + 14);
+    sqlite3_free(z);
+    z = zFixed;
+    if (z == 0) {
+      sqlite3_result_error_nomem(ctx);
+      return;
+    }
+  }
+  sqlite3_result_text(ctx, z, -1, sqlite3_free);
 }
 
 void invite_law_writer_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {

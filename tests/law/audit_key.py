@@ -88,6 +88,31 @@ check("without the key a keyed chain does not verify (row 1)", 1,
       db.execute("SELECT invite_audit_verify()").fetchone()[0])
 db.close()
 
+# More look-alikes: a template with an unknown macro, an email to two
+# recipients. The chain names the first forged row; invite_check() names
+# the rows the real checks refuse.
+plain = sqlite3.connect(DB, isolation_level=None)
+plain.create_function("invite_audit_hash", 7, v1_hash, deterministic=True)
+plain.create_function("invite_template_check", 1, lambda t: None, deterministic=True)
+plain.create_function("invite_raise", 1, lambda m: None)
+plain.create_function("invite_outbox_problem", 12, lambda *a: None, deterministic=True)
+plain.create_function("invite_law_writer", 0, lambda: 1)
+plain.execute("INSERT INTO templates(business_id, kind, subject, body) VALUES "
+              "(1, 'member_invite', 'Hi %NOPE%', 'Go to %SESSION_KEY_URL%')")
+tpl = plain.execute("SELECT max(id) FROM templates").fetchone()[0]
+plain.execute("INSERT INTO outbox(kind, recipient, subject, body, message_id, next_attempt_at, created_at) "
+              "VALUES ('member_invite', 'a@x.example, b@y.example', 's', 'b', '<1@x>', "
+              "'2027-01-01 10:00:00', '2027-01-01 10:00:00')")
+mail = plain.execute("SELECT max(id) FROM outbox").fetchone()[0]
+plain.close()
+db = ext()
+check("the first forged row is still named", forged, db.execute("SELECT invite_audit_verify()").fetchone()[0])
+rows = json.loads(db.execute("SELECT invite_check()").fetchone()[0])["rows"]
+check("invite_check names the template", [("templates", tpl)], [(r["table"], r["id"]) for r in rows if r["table"] == "templates"])
+check("invite_check names the email", [("outbox", mail)], [(r["table"], r["id"]) for r in rows if r["table"] == "outbox"])
+print("     " + "; ".join(r["problem"] for r in rows))
+db.close()
+
 # A chain rebuilt from scratch with the unkeyed hash, the keyed row dropped.
 plain = sqlite3.connect(DB, isolation_level=None)
 plain.create_function("invite_audit_hash", 7, v1_hash, deterministic=True)
