@@ -129,11 +129,14 @@ FUZZ_BIN      = $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_LINK_fuzz_emails = ext/emails.c
 FUZZ_LINK_fuzz_keys   = ext/keys.c $(SODIUM_LIBS)
 FUZZ_LINK_fuzz_macro  = ext/macro.c
+# fuzz_sql links the whole extension and SQLite (sqlite3_auto_extension).
+FUZZ_LINK_fuzz_sql    = $(EXT_SRC) $(SQLITE_LIBS) $(SODIUM_LIBS)
+build/fuzz/fuzz_sql: $(BUILD)/sql_embed.h ext/verbs.h ext/macro.h
 
 .SECONDEXPANSION:
 build/fuzz/%: tests/fuzz/%.c ext/invite.h $$(filter %.c,$$(FUZZ_LINK_$$*))
 	@mkdir -p build/fuzz
-	$(FUZZ_CC) $(FUZZ_FLAGS) -Iext $(SQLITE_CFLAGS) $(SODIUM_CFLAGS) \
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Iext -I$(BUILD) $(SQLITE_CFLAGS) $(SODIUM_CFLAGS) \
 	  -o $@ $< $(FUZZ_LINK_$*)
 
 fuzz: $(FUZZ_BIN)
