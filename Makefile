@@ -32,7 +32,8 @@ ALL_CFLAGS = $(CFLAGS) $(WARN) -fPIC -I$(BUILD) -Iext $(SQLITE_CFLAGS) $(SODIUM_
 
 all: deps $(BUILD)/invite.so build/invite.so $(BUILD)/invite-mail
 
-# Installs the build dependencies when they are missing (root), or says how.
+# Checks the build dependencies and says how to get what is missing
+# (tools/setup.sh installs them; make never does).
 deps:
 	@sh tools/deps.sh
 
@@ -66,7 +67,7 @@ test: all
 # The walk-through shows refusals on purpose, so the shell's exit status
 # (1 after any error) is not the demo's; tests/sql/096_demo.sh checks it.
 # The delivery of one email to a local SMTP server follows when Debian's
-# python3-aiosmtpd is there (tools/deps.sh installs it for root).
+# python3-aiosmtpd is there (tools/setup.sh installs it).
 DEMO_SQL = sql/demo.sql sql/demo_guests.sql sql/demo_sessions.sql sql/demo_outbox.sql
 demo: all
 	@sh tools/deps.sh demo || true
@@ -89,7 +90,7 @@ asan:
 valgrind: all
 	INVITE_SO=$(CURDIR)/$(BUILD)/invite.so BUILD=$(BUILD) VALGRIND=1 sh tests/run.sh
 
-# ---- benchmark: verbs against bare SQLite (tools/bench.c, docs-bench.md) ----
+# ---- benchmark: verbs against bare SQLite (tools/bench.c, tools/README.md) ----
 BENCH_ARGS ?=
 $(BUILD)/bench: tools/bench.c
 	$(CC) $(CFLAGS) $(WARN) $(SQLITE_CFLAGS) -o $@ $< $(SQLITE_LIBS)
@@ -129,11 +130,14 @@ FUZZ_BIN      = $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_LINK_fuzz_emails = ext/emails.c
 FUZZ_LINK_fuzz_keys   = ext/keys.c $(SODIUM_LIBS)
 FUZZ_LINK_fuzz_macro  = ext/macro.c
+# fuzz_sql links the whole extension and SQLite (sqlite3_auto_extension).
+FUZZ_LINK_fuzz_sql    = $(EXT_SRC) $(SQLITE_LIBS) $(SODIUM_LIBS)
+build/fuzz/fuzz_sql: $(BUILD)/sql_embed.h ext/verbs.h ext/macro.h
 
 .SECONDEXPANSION:
 build/fuzz/%: tests/fuzz/%.c ext/invite.h $$(filter %.c,$$(FUZZ_LINK_$$*))
 	@mkdir -p build/fuzz
-	$(FUZZ_CC) $(FUZZ_FLAGS) -Iext $(SQLITE_CFLAGS) $(SODIUM_CFLAGS) \
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Iext -I$(BUILD) $(SQLITE_CFLAGS) $(SODIUM_CFLAGS) \
 	  -o $@ $< $(FUZZ_LINK_$*)
 
 fuzz: $(FUZZ_BIN)

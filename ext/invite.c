@@ -18,7 +18,7 @@
 ** chosen schema). Cached statements are finalized from a SQLITE_TRACE_CLOSE
 ** hook, which SQLite calls before it checks for unfinalized statements, so
 ** sqlite3_close() still succeeds. An application that installs its own
-** sqlite3_trace_v2() callback replaces that hook (see README).
+** sqlite3_trace_v2() callback replaces that hook (see ext/README.md, "Calling verbs correctly").
 */
 #define INVITE_MAIN_FILE
 #include "invite.h"
