@@ -225,6 +225,11 @@ int audit_key_mark(sqlite3_context *ctx, int bStart);
 char *law_diff(sqlite3_context *ctx, const char *zSchema, int *pIntact);
 int law_drop_added(sqlite3_context *ctx, const char *zSchema);
 
+/* ---- events.c: the invite_events(after) module ---- */
+/* Registers it with a reference to pConn, released by xDestroy (also when
+** the registration fails). */
+int events_register(sqlite3 *db, InviteConn *pConn, void (*xDestroy)(void *));
+
 /* ---- security.c: rate limits and the failed-redemption defence ---- */
 /* 1 when zSource is refused (zUntil: until when), 0 when not, -1 on error
 ** (result set). */
