@@ -92,6 +92,7 @@ static const struct InviteFuncDef {
     /* called by the bookkeeping tables' triggers: its absence is what
     ** keeps a client without the extension from writing them */
     {"invite_law_writer", 0, SQLITE_UTF8 | SQLITE_INNOCUOUS, invite_law_writer_func},
+    {"invite_installing", 0, SQLITE_UTF8 | SQLITE_INNOCUOUS, invite_installing_func},
 };
 
 static void conn_release(InviteConn *p) {

@@ -38,6 +38,7 @@ struct InviteConn {
   int nRef;
   char *zSchema;         /* schema chosen by invite_init(), "main" by default */
   int bAuditKey;         /* aAuditKey holds the audit key (audit.c) */
+  int bInstalling;       /* invite_init() is installing (invite_installing()) */
   unsigned char aAuditKey[32];
   struct {
     const char *zTemplate; /* key: address of the static SQL template */

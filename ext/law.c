@@ -15,6 +15,9 @@
 ** does. Triggers an application puts on its own tables (users, ...) are its
 ** business and are left alone.
 **
+**   invite_installing()   1 while invite_init() installs: the triggers of
+**                         invite_setting_defs and of the schema version rows
+**                         accept writes only then.
 **   invite_law_writer()   called by the triggers of the bookkeeping tables
 **                         (invite_old_keys, invite_rate): a connection that
 **                         has not loaded the extension has no such function,
@@ -324,6 +327,13 @@ void invite_check_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     }
   }
   sqlite3_result_text(ctx, z, -1, sqlite3_free);
+}
+
+/* 1 while invite_init() installs on this connection: the built-in setting
+** defaults and the schema version change then and only then. */
+void invite_installing_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc, (void)argv;
+  sqlite3_result_int(ctx, invite_conn(ctx)->bInstalling);
 }
 
 void invite_law_writer_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {

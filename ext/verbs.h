@@ -42,6 +42,7 @@ INVITE_SQL_FUNC(invite_raise_func);
 /* audit.c */
 INVITE_SQL_FUNC(invite_audit_hash_func);
 INVITE_SQL_FUNC(invite_law_writer_func);
+INVITE_SQL_FUNC(invite_installing_func);
 INVITE_SQL_FUNC(invite_check_func);
 INVITE_SQL_FUNC(invite_audit_head_func);
 INVITE_SQL_FUNC(invite_audit_key_func);
