@@ -35,7 +35,7 @@ all: deps $(BUILD)/invite.so build/invite.so $(BUILD)/invite-mail
 # Checks the build dependencies and says how to get what is missing
 # (tools/setup.sh installs them; make never does).
 deps:
-	@sh tools/deps.sh
+	@CC="$(CC)" sh tools/deps.sh
 
 $(BUILD)/sql_embed.h: $(SQL_FILES) tools/embed-sql.sh
 	@mkdir -p $(BUILD)
