@@ -17,13 +17,13 @@ CURL_LIBS     := $(or $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null),-lcurl)
 # Order matters: invite_init() runs them in this order.
 SQL_FILES = sql/schema.sql sql/views.sql sql/triggers.sql sql/guests.sql \
             sql/sessions.sql sql/email.sql sql/audit.sql sql/security.sql \
-            sql/guards.sql
+            sql/guards.sql sql/events.sql
 
 EXT_SRC = ext/invite.c ext/util.c ext/json.c ext/keys.c ext/emails.c \
           ext/clock.c ext/schema.c ext/verbs_invite.c ext/seats.c \
           ext/verbs_guest.c ext/verbs_session.c \
           ext/macro.c ext/macro_sql.c ext/outbox.c ext/audit.c ext/security.c \
-          ext/law.c
+          ext/law.c ext/events.c
 EXT_OBJ = $(EXT_SRC:ext/%.c=$(BUILD)/%.o)
 
 ALL_CFLAGS = $(CFLAGS) $(WARN) -fPIC -I$(BUILD) -Iext $(SQLITE_CFLAGS) $(SODIUM_CFLAGS)
@@ -130,11 +130,14 @@ FUZZ_BIN      = $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_LINK_fuzz_emails = ext/emails.c
 FUZZ_LINK_fuzz_keys   = ext/keys.c $(SODIUM_LIBS)
 FUZZ_LINK_fuzz_macro  = ext/macro.c
+# fuzz_sql links the whole extension and SQLite (sqlite3_auto_extension).
+FUZZ_LINK_fuzz_sql    = $(EXT_SRC) $(SQLITE_LIBS) $(SODIUM_LIBS)
+build/fuzz/fuzz_sql: $(BUILD)/sql_embed.h ext/verbs.h ext/macro.h
 
 .SECONDEXPANSION:
 build/fuzz/%: tests/fuzz/%.c ext/invite.h $$(filter %.c,$$(FUZZ_LINK_$$*))
 	@mkdir -p build/fuzz
-	$(FUZZ_CC) $(FUZZ_FLAGS) -Iext $(SQLITE_CFLAGS) $(SODIUM_CFLAGS) \
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Iext -I$(BUILD) $(SQLITE_CFLAGS) $(SODIUM_CFLAGS) \
 	  -o $@ $< $(FUZZ_LINK_$*)
 
 fuzz: $(FUZZ_BIN)
