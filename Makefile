@@ -28,14 +28,14 @@ EXT_OBJ = $(EXT_SRC:ext/%.c=$(BUILD)/%.o)
 
 ALL_CFLAGS = $(CFLAGS) $(WARN) -fPIC -I$(BUILD) -Iext $(SQLITE_CFLAGS) $(SODIUM_CFLAGS)
 
-.PHONY: all deps test demo demo-mail asan valgrind fuzz bench profile clean install uninstall help
+.PHONY: all deps test fresh-machine demo demo-mail asan valgrind fuzz bench profile clean install uninstall help
 
 all: deps $(BUILD)/invite.so build/invite.so $(BUILD)/invite-mail
 
 # Checks the build dependencies and says how to get what is missing
 # (tools/setup.sh installs them; make never does).
 deps:
-	@sh tools/deps.sh
+	@CC="$(CC)" sh tools/deps.sh
 
 $(BUILD)/sql_embed.h: $(SQL_FILES) tools/embed-sql.sh
 	@mkdir -p $(BUILD)
@@ -154,6 +154,11 @@ fuzz: $(FUZZ_BIN)
 	    sed "s/^stat::number_of_executed_units: */  executions: /"; \
 	done
 
+# The README's two commands on a fresh Debian 12 minbase root (debootstrap,
+# as root; a few minutes). FRESH_SETUP_LEAVE_OUT=gcc shows it failing.
+fresh-machine:
+	sh .ci/fresh-machine.sh
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib
 	install -m 755 $(BUILD)/invite.so $(DESTDIR)$(PREFIX)/lib/invite.so
@@ -175,4 +180,5 @@ help:
 	@echo "make fuzz     each libFuzzer target for FUZZ_SECONDS (30) s (clang)"
 	@echo "make bench    verbs against bare SQLite (BENCH_ARGS=--big: 10M invites)"
 	@echo "make profile  instructions per call, verbs against bare SQLite (valgrind)"
+	@echo "make fresh-machine  the README's two commands on a fresh Debian root (CI)"
 	@echo "make install  copy invite.so to $(PREFIX)/lib"

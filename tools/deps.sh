@@ -4,6 +4,7 @@
 # get what is missing. It installs nothing: tools/setup.sh does that.
 set -u
 need=""
+command -v "${CC:-cc}" >/dev/null 2>&1 || need="$need gcc"
 command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
 if command -v pkg-config >/dev/null 2>&1; then
   pkg-config --exists sqlite3 2>/dev/null || need="$need libsqlite3-dev"
