@@ -28,7 +28,7 @@ EXT_OBJ = $(EXT_SRC:ext/%.c=$(BUILD)/%.o)
 
 ALL_CFLAGS = $(CFLAGS) $(WARN) -fPIC -I$(BUILD) -Iext $(SQLITE_CFLAGS) $(SODIUM_CFLAGS)
 
-.PHONY: all deps test demo demo-mail asan valgrind fuzz bench profile clean install uninstall help
+.PHONY: all deps test demo demo-mail asan valgrind fuzz bench bench-peers profile clean install uninstall help
 
 all: deps $(BUILD)/invite.so build/invite.so $(BUILD)/invite-mail
 
@@ -96,6 +96,16 @@ $(BUILD)/bench: tools/bench.c
 
 bench: all $(BUILD)/bench
 	$(BUILD)/bench --so $(CURDIR)/$(BUILD)/invite.so --dir build/bench $(BENCH_ARGS)
+
+# sqlite-invite beside django-invitations, from Python (tools/bench-peers/,
+# tools/README.md). Debian's python3: its sqlite3 can load extensions.
+PEERS_PYTHON     ?= /usr/bin/python3
+BENCH_PEERS_ARGS ?=
+bench-peers: all
+	@dpkg -s python3-django-invitations >/dev/null 2>&1 || \
+	  apt-get install -y --no-install-recommends python3-django-invitations
+	$(PEERS_PYTHON) tools/bench-peers/bench_peers.py --so $(CURDIR)/$(BUILD)/invite.so \
+	  --dir build/bench-peers $(BENCH_PEERS_ARGS)
 
 # Instructions per call, floor and verb side by side (valgrind's callgrind;
 # each (side, operation) is a dump: build/profile/callgrind.out.N).
@@ -170,5 +180,6 @@ help:
 	@echo "make valgrind the SQL tests under valgrind"
 	@echo "make fuzz     each libFuzzer target for FUZZ_SECONDS (30) s (clang)"
 	@echo "make bench    verbs against bare SQLite (BENCH_ARGS=--big: 10M invites)"
+	@echo "make bench-peers  verbs from Python beside django-invitations (BENCH_PEERS_ARGS=--n 1000)"
 	@echo "make profile  instructions per call, verbs against bare SQLite (valgrind)"
 	@echo "make install  copy invite.so to $(PREFIX)/lib"
