@@ -95,7 +95,7 @@ BENCH_ARGS ?=
 # libsodium, as the verbs do.
 $(BUILD)/bench: tools/bench.c ext/macro.c ext/macro.h
 	$(CC) $(CFLAGS) $(WARN) $(SQLITE_CFLAGS) $(SODIUM_CFLAGS) -o $@ tools/bench.c ext/macro.c \
-	  $(SQLITE_LIBS) $(SODIUM_LIBS)
+	  $(SQLITE_LIBS) $(SODIUM_LIBS) -lpthread
 
 bench: all $(BUILD)/bench
 	$(BUILD)/bench --so $(CURDIR)/$(BUILD)/invite.so --dir build/bench $(BENCH_ARGS)
