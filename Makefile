@@ -17,24 +17,25 @@ CURL_LIBS     := $(or $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null),-lcurl)
 # Order matters: invite_init() runs them in this order.
 SQL_FILES = sql/schema.sql sql/views.sql sql/triggers.sql sql/guests.sql \
             sql/sessions.sql sql/email.sql sql/audit.sql sql/security.sql \
-            sql/guards.sql
+            sql/guards.sql sql/events.sql
 
 EXT_SRC = ext/invite.c ext/util.c ext/json.c ext/keys.c ext/emails.c \
           ext/clock.c ext/schema.c ext/verbs_invite.c ext/seats.c \
           ext/verbs_guest.c ext/verbs_session.c \
           ext/macro.c ext/macro_sql.c ext/outbox.c ext/audit.c ext/security.c \
-          ext/law.c
+          ext/law.c ext/events.c
 EXT_OBJ = $(EXT_SRC:ext/%.c=$(BUILD)/%.o)
 
 ALL_CFLAGS = $(CFLAGS) $(WARN) -fPIC -I$(BUILD) -Iext $(SQLITE_CFLAGS) $(SODIUM_CFLAGS)
 
-.PHONY: all deps test demo demo-mail asan valgrind fuzz bench bench-peers profile clean install uninstall help
+.PHONY: all deps test fresh-machine demo demo-mail asan valgrind fuzz bench bench-peers profile clean install uninstall help
 
 all: deps $(BUILD)/invite.so build/invite.so $(BUILD)/invite-mail
 
-# Installs the build dependencies when they are missing (root), or says how.
+# Checks the build dependencies and says how to get what is missing
+# (tools/setup.sh installs them; make never does).
 deps:
-	@sh tools/deps.sh
+	@CC="$(CC)" sh tools/deps.sh
 
 $(BUILD)/sql_embed.h: $(SQL_FILES) tools/embed-sql.sh
 	@mkdir -p $(BUILD)
@@ -66,7 +67,7 @@ test: all
 # The walk-through shows refusals on purpose, so the shell's exit status
 # (1 after any error) is not the demo's; tests/sql/096_demo.sh checks it.
 # The delivery of one email to a local SMTP server follows when Debian's
-# python3-aiosmtpd is there (tools/deps.sh installs it for root).
+# python3-aiosmtpd is there (tools/setup.sh installs it).
 DEMO_SQL = sql/demo.sql sql/demo_guests.sql sql/demo_sessions.sql sql/demo_outbox.sql
 demo: all
 	@sh tools/deps.sh demo || true
@@ -89,7 +90,7 @@ asan:
 valgrind: all
 	INVITE_SO=$(CURDIR)/$(BUILD)/invite.so BUILD=$(BUILD) VALGRIND=1 sh tests/run.sh
 
-# ---- benchmark: verbs against bare SQLite (tools/bench.c, docs-bench.md) ----
+# ---- benchmark: verbs against bare SQLite (tools/bench.c, tools/README.md) ----
 BENCH_ARGS ?=
 # The honest floor renders with the extension's macro core and hashes with
 # libsodium, as the verbs do.
@@ -143,11 +144,14 @@ FUZZ_BIN      = $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_LINK_fuzz_emails = ext/emails.c
 FUZZ_LINK_fuzz_keys   = ext/keys.c $(SODIUM_LIBS)
 FUZZ_LINK_fuzz_macro  = ext/macro.c
+# fuzz_sql links the whole extension and SQLite (sqlite3_auto_extension).
+FUZZ_LINK_fuzz_sql    = $(EXT_SRC) $(SQLITE_LIBS) $(SODIUM_LIBS)
+build/fuzz/fuzz_sql: $(BUILD)/sql_embed.h ext/verbs.h ext/macro.h
 
 .SECONDEXPANSION:
 build/fuzz/%: tests/fuzz/%.c ext/invite.h $$(filter %.c,$$(FUZZ_LINK_$$*))
 	@mkdir -p build/fuzz
-	$(FUZZ_CC) $(FUZZ_FLAGS) -Iext $(SQLITE_CFLAGS) $(SODIUM_CFLAGS) \
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Iext -I$(BUILD) $(SQLITE_CFLAGS) $(SODIUM_CFLAGS) \
 	  -o $@ $< $(FUZZ_LINK_$*)
 
 fuzz: $(FUZZ_BIN)
@@ -163,6 +167,11 @@ fuzz: $(FUZZ_BIN)
 	  grep -E '^stat::number_of_executed_units' build/fuzz/$$t.log | \
 	    sed "s/^stat::number_of_executed_units: */  executions: /"; \
 	done
+
+# The README's two commands on a fresh Debian 12 minbase root (debootstrap,
+# as root; a few minutes). FRESH_SETUP_LEAVE_OUT=gcc shows it failing.
+fresh-machine:
+	sh .ci/fresh-machine.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib
@@ -186,4 +195,5 @@ help:
 	@echo "make bench    verbs against bare SQLite (BENCH_ARGS=--big: 10M invites)"
 	@echo "make bench-peers  verbs from Python beside django-invitations (BENCH_PEERS_ARGS=--n 1000)"
 	@echo "make profile  instructions per call, verbs against bare SQLite (valgrind)"
+	@echo "make fresh-machine  the README's two commands on a fresh Debian root (CI)"
 	@echo "make install  copy invite.so to $(PREFIX)/lib"

@@ -18,7 +18,7 @@
 ** chosen schema). Cached statements are finalized from a SQLITE_TRACE_CLOSE
 ** hook, which SQLite calls before it checks for unfinalized statements, so
 ** sqlite3_close() still succeeds. An application that installs its own
-** sqlite3_trace_v2() callback replaces that hook (see README).
+** sqlite3_trace_v2() callback replaces that hook (see ext/README.md, "Calling verbs correctly").
 */
 #define INVITE_MAIN_FILE
 #include "invite.h"
@@ -71,6 +71,7 @@ static const struct InviteFuncDef {
     {"guest_leave", 2, FLAGS_VERB, guest_leave_func},
     {"guest_switch", 2, FLAGS_VERB, guest_switch_func},
     {"invite_notify_expiring", 0, FLAGS_VERB, invite_notify_expiring_func},
+    {"invite_note_expired", 0, FLAGS_VERB, invite_note_expired_func},
     {"session_invite", 4, FLAGS_VERB, session_invite_func},
     {"session_invite", 5, FLAGS_VERB, session_invite_func},
     {"session_join", 2, FLAGS_VERB, session_join_func},
@@ -90,6 +91,7 @@ static const struct InviteFuncDef {
     /* called by the bookkeeping tables' triggers: its absence is what
     ** keeps a client without the extension from writing them */
     {"invite_law_writer", 0, SQLITE_UTF8 | SQLITE_INNOCUOUS, invite_law_writer_func},
+    {"invite_installing", 0, SQLITE_UTF8 | SQLITE_INNOCUOUS, invite_installing_func},
 };
 
 static void conn_release(InviteConn *p) {
@@ -100,6 +102,8 @@ static void conn_release(InviteConn *p) {
     sqlite3_free(p);
   }
 }
+
+static void conn_release_arg(void *pArg) { conn_release(pArg); }
 
 static void func_destroy(void *pArg) {
   InviteFunc *pFunc = pArg;
@@ -172,6 +176,15 @@ int sqlite3_invite_init(sqlite3 *db, char **pzErrMsg,
     if (rc != SQLITE_OK) {
       *pzErrMsg = sqlite3_mprintf("invite: cannot register "
                                   "invite_split_emails: %s", sqlite3_errmsg(db));
+    }
+  }
+  if (rc == SQLITE_OK) {
+    pConn->nRef++; /* held by the invite_events module */
+    rc = events_register(db, pConn, conn_release_arg);
+    /* On failure SQLite has already called conn_release_arg(pConn). */
+    if (rc != SQLITE_OK) {
+      *pzErrMsg = sqlite3_mprintf("invite: cannot register invite_events: %s",
+                                  sqlite3_errmsg(db));
     }
   }
   if (rc == SQLITE_OK) {

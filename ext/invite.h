@@ -38,6 +38,7 @@ struct InviteConn {
   int nRef;
   char *zSchema;         /* schema chosen by invite_init(), "main" by default */
   int bAuditKey;         /* aAuditKey holds the audit key (audit.c) */
+  int bInstalling;       /* invite_init() is installing (invite_installing()) */
   unsigned char aAuditKey[32];
   struct {
     const char *zTemplate; /* key: address of the static SQL template */
@@ -223,6 +224,11 @@ int audit_key_from_env(InviteConn *p, char **pzErr);
 int audit_key_mark(sqlite3_context *ctx, int bStart);
 char *law_diff(sqlite3_context *ctx, const char *zSchema, int *pIntact);
 int law_drop_added(sqlite3_context *ctx, const char *zSchema);
+
+/* ---- events.c: the invite_events(after) module ---- */
+/* Registers it with a reference to pConn, released by xDestroy (also when
+** the registration fails). */
+int events_register(sqlite3 *db, InviteConn *pConn, void (*xDestroy)(void *));
 
 /* ---- security.c: rate limits and the failed-redemption defence ---- */
 /* 1 when zSource is refused (zUntil: until when), 0 when not, -1 on error

@@ -15,6 +15,9 @@
 ** does. Triggers an application puts on its own tables (users, ...) are its
 ** business and are left alone.
 **
+**   invite_installing()   1 while invite_init() installs: the triggers of
+**                         invite_setting_defs and of the schema version rows
+**                         accept writes only then.
 **   invite_law_writer()   called by the triggers of the bookkeeping tables
 **                         (invite_old_keys, invite_rate): a connection that
 **                         has not loaded the extension has no such function,
@@ -46,6 +49,21 @@ static struct {
   char **azOwn;         /* the extension's own tables */
 } law;
 
+/* The reference lives as long as the extension is loaded: SQLite unloads
+** it when the last connection that loaded it closes. */
+__attribute__((destructor)) static void law_free(void) {
+  for (int i = 0; i < law.nObj; i++) {
+    sqlite3_free(law.aObj[i].zType);
+    sqlite3_free(law.aObj[i].zName);
+    sqlite3_free(law.aObj[i].zTable);
+    sqlite3_free(law.aObj[i].zSql);
+  }
+  for (int i = 0; i < law.nOwn; i++) sqlite3_free(law.azOwn[i]);
+  sqlite3_free(law.aObj);
+  sqlite3_free(law.azOwn);
+  memset(&law, 0, sizeof law);
+}
+
 static int is_application_table(const char *z) {
   for (size_t i = 0; i < sizeof azApplicationTable / sizeof azApplicationTable[0]; i++) {
     if (sqlite3_stricmp(z, azApplicationTable[i]) == 0) return 1;
@@ -64,7 +82,17 @@ static int law_reference(void) {
     sqlite3 *db = 0;
     char *zErr = 0;
     rc = sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, 0);
-    if (rc == SQLITE_OK) rc = sqlite3_invite_init(db, &zErr, sqlite3_api);
+    /* A host that registers the extension with sqlite3_auto_extension()
+    ** has already given this connection the functions. */
+    sqlite3_stmt *pHave = 0;
+    int bHave = 0;
+    if (rc == SQLITE_OK) {
+      rc = sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_function_list WHERE name = 'invite_audit_hash'",
+                              -1, &pHave, 0);
+      bHave = rc == SQLITE_OK && sqlite3_step(pHave) == SQLITE_ROW;
+      sqlite3_finalize(pHave);
+    }
+    if (rc == SQLITE_OK && !bHave) rc = sqlite3_invite_init(db, &zErr, sqlite3_api);
     sqlite3_free(zErr);
     if (rc == SQLITE_OK) rc = schema_install_reference(db);
     sqlite3_stmt *p = 0;
@@ -97,7 +125,8 @@ static int law_reference(void) {
       law.nObj++;
     }
     sqlite3_finalize(p);
-    sqlite3_close(db);
+    /* close_v2: the extension's cached statements go with the connection. */
+    sqlite3_close_v2(db);
     if (rc == SQLITE_OK) law.bBuilt = 1;
   }
   sqlite3_mutex_leave(pMutex);
@@ -298,6 +327,13 @@ void invite_check_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     }
   }
   sqlite3_result_text(ctx, z, -1, sqlite3_free);
+}
+
+/* 1 while invite_init() installs on this connection: the built-in setting
+** defaults and the schema version change then and only then. */
+void invite_installing_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc, (void)argv;
+  sqlite3_result_int(ctx, invite_conn(ctx)->bInstalling);
 }
 
 void invite_law_writer_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {

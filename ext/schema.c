@@ -235,6 +235,8 @@ void invite_init_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 
   InviteTx tx;
   if (invite_verb_begin(ctx, &tx)) return;
+  /* The built-in defaults and the schema rows accept writes only now. */
+  invite_conn(ctx)->bInstalling = 1;
   int iVersion;
   char zHash[SCHEMA_HASH_HEX], zWant[SCHEMA_HASH_HEX];
   schema_hash(zWant);
@@ -292,11 +294,13 @@ void invite_init_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     }
   }
   sqlite3_free(zDiff);
+  invite_conn(ctx)->bInstalling = 0;
   if (audit_key_mark(ctx, 0)) goto fail;
   if (invite_verb_end(ctx, &tx, 1)) return;
   sqlite3_result_int(ctx, INVITE_SCHEMA_VERSION);
   return;
 fail:
+  invite_conn(ctx)->bInstalling = 0;
   invite_verb_end(ctx, &tx, 0);
   invite_stmt_cache_clear(invite_conn(ctx));
 }

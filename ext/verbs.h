@@ -31,6 +31,8 @@ INVITE_SQL_FUNC(invite_notify_expiring_func);
 INVITE_SQL_FUNC(session_invite_func);
 INVITE_SQL_FUNC(session_join_func);
 INVITE_SQL_FUNC(session_leave_func);
+/* events.c */
+INVITE_SQL_FUNC(invite_note_expired_func);
 /* macro_sql.c */
 INVITE_SQL_FUNC(macro_expand_func);
 INVITE_SQL_FUNC(invite_template_check_func);
@@ -38,6 +40,7 @@ INVITE_SQL_FUNC(invite_raise_func);
 /* audit.c */
 INVITE_SQL_FUNC(invite_audit_hash_func);
 INVITE_SQL_FUNC(invite_law_writer_func);
+INVITE_SQL_FUNC(invite_installing_func);
 INVITE_SQL_FUNC(invite_check_func);
 INVITE_SQL_FUNC(invite_audit_head_func);
 INVITE_SQL_FUNC(invite_audit_key_func);

@@ -2,7 +2,7 @@
 --
 -- Row i stores hash_i = BLAKE2b-256(encoding of prev_hash, id, at, actor,
 -- action, subject, detail), prev_hash being hash_(i-1) (NULL for row 1);
--- the encoding is documented in ext/audit.c and docs-security.md. The hash
+-- the encoding is documented in ext/audit.c and sql/README.md (the audit log). The hash
 -- is computed by invite_audit_hash(), a function of the extension: a client
 -- that has not loaded it cannot write anything audited ("no such function:
 -- invite_audit_hash"), so no event is ever skipped silently.

@@ -488,6 +488,44 @@ BEGIN
      AND (typeof(NEW.value) <> 'text' OR datetime(NEW.value) IS NOT NEW.value);
 END;
 
+-- The built-in defaults and the schema version are the extension's: they
+-- change when invite_init() installs, never otherwise (a changed default
+-- would be a setting change without an audit row). Settings override them.
+CREATE TRIGGER $S.invite_setting_defs_guard_insert BEFORE INSERT ON invite_setting_defs
+BEGIN
+  SELECT RAISE(ABORT, 'invite_setting_defs: the built-in defaults change only with invite_init() (set a setting instead)')
+   WHERE invite_installing() IS NOT 1;
+END;
+
+CREATE TRIGGER $S.invite_setting_defs_guard_update BEFORE UPDATE ON invite_setting_defs
+BEGIN
+  SELECT RAISE(ABORT, 'invite_setting_defs: the built-in defaults change only with invite_init() (set a setting instead)')
+   WHERE invite_installing() IS NOT 1;
+END;
+
+CREATE TRIGGER $S.invite_setting_defs_guard_delete BEFORE DELETE ON invite_setting_defs
+BEGIN
+  SELECT RAISE(ABORT, 'invite_setting_defs: the built-in defaults change only with invite_init() (set a setting instead)')
+   WHERE invite_installing() IS NOT 1;
+END;
+
+-- schema_version changes with invite_init() only (a bigger one would make
+-- it refuse to run; schema_hash only decides whether it reinstalls, which
+-- the live check of invite_init() decides as well).
+CREATE TRIGGER $S.invite_meta_guard_version_insert BEFORE INSERT ON invite_meta
+WHEN NEW.name = 'schema_version'
+BEGIN
+  SELECT RAISE(ABORT, 'invite_meta: schema_version changes only with invite_init()')
+   WHERE invite_installing() IS NOT 1;
+END;
+
+CREATE TRIGGER $S.invite_meta_guard_version_update BEFORE UPDATE OF value ON invite_meta
+WHEN OLD.name = 'schema_version' AND NEW.name = 'schema_version' AND NEW.value IS NOT OLD.value
+BEGIN
+  SELECT RAISE(ABORT, 'invite_meta: schema_version changes only with invite_init()')
+   WHERE invite_installing() IS NOT 1;
+END;
+
 -- ---- changes of who may do what: audited ----
 
 CREATE TRIGGER $S.audit_role_changed AFTER UPDATE OF rank, can_invite, app_id, name ON roles

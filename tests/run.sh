@@ -5,10 +5,14 @@
 #                             loaded (-cmd .load); output, with the shell's
 #                             error lines normalised to "error: <message>",
 #                             must equal NNN_topic.expected.
-#   tests/sql/*.sh            shell tests: exit 0 = pass (for what needs more
-#                             than one connection or no extension at all).
+#   tests/sql/*.sh            shell tests: exit 0 = pass, 77 = skipped (the
+#                             last line of its output says why), anything
+#                             else = fail (for what needs more than one
+#                             connection or no extension at all).
 #   tests/c/test_*.c          compiled against libsqlite3 and run; every
-#                             "ok"/"not ok" line they print counts.
+#                             "ok"/"not ok"/"skip" line they print counts. A
+#                             program that ran no check, or exited non-zero,
+#                             fails.
 #
 # Environment: INVITE_SO (the extension to test), BUILD (object dir),
 # BLESS=1 rewrites the .expected files (read the diff before committing),
@@ -16,6 +20,9 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
+# TESTS_DIR runs another folder of tests (tests/sql/030_runner.sh tests the
+# runner itself on a folder of made-up tests).
+here=${TESTS_DIR:-$here}
 INVITE_SO=${INVITE_SO:-$root/build/release/invite.so}
 BUILD=${BUILD:-build/release}
 CC=${CC:-cc}
@@ -40,6 +47,7 @@ fi
 
 pass() { passed=$((passed + 1)); echo "ok   $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL $1"; }
+skip() { skipped=$((skipped + 1)); echo "skip $1"; }
 
 # The shell's error lines differ between versions; keep the message.
 normalise() {
@@ -87,7 +95,12 @@ for f in "$here"/sql/*.sh; do
   name=sh/$(basename "$f" .sh)
   dir=$work/$(basename "$f" .sh)
   mkdir -p "$dir"
-  if (cd "$dir" && sh "$f" > log 2>&1); then pass "$name"; else fail "$name"; tail -30 "$dir/log"; fi
+  (cd "$dir" && sh "$f" > log 2>&1; echo $? > rc)
+  case $(cat "$dir/rc") in
+    0) pass "$name" ;;
+    77) skip "$name ($(tail -1 "$dir/log"))" ;;
+    *) fail "$name"; tail -30 "$dir/log" ;;
+  esac
 done
 
 SQLITE_LIBS=$(pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3)
@@ -110,13 +123,20 @@ for f in "$here"/c/test_*.c; do
   (cd "$dir" && "$bin" > log 2>&1; echo $? > rc)
   n_ok=$(grep -c '^ok ' "$dir/log")
   n_bad=$(grep -c '^not ok ' "$dir/log")
+  n_skip=$(grep -c '^skip ' "$dir/log")
   passed=$((passed + n_ok))
   failed=$((failed + n_bad))
+  skipped=$((skipped + n_skip))
   grep '^not ok ' "$dir/log" | sed "s|^|FAIL $name: |"
-  if [ "$(cat "$dir/rc")" != 0 ] && [ "$n_bad" = 0 ]; then
-    fail "$name (exit $(cat "$dir/rc"))"; tail -20 "$dir/log"
+  grep '^skip ' "$dir/log" | sed "s|^|skip $name: |"
+  rc=$(cat "$dir/rc")
+  if [ "$rc" != 0 ] && [ "$n_bad" = 0 ]; then
+    fail "$name (exit $rc)"; tail -20 "$dir/log"
+  elif [ $((n_ok + n_bad + n_skip)) = 0 ]; then
+    fail "$name (ran no check)"; tail -20 "$dir/log"
+  elif [ "$n_bad" = 0 ] && [ "$rc" = 0 ]; then
+    echo "ok   $name ($n_ok checks)"
   fi
-  echo "ok   $name ($n_ok checks)"
 done
 
 echo "$passed passed, $failed failed, $skipped skipped"

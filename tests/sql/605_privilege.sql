@@ -2,7 +2,7 @@
 -- row (what it tries, the SQL, what the law does). The script runs every
 -- row's SQL and prints the outcome; the fingerprint shows nothing changed
 -- except where the law's answer is "allowed, audited" (application tables:
--- no trigger can know who is writing, see docs-security.md).
+-- no trigger can know who is writing, see sql/README.md, "What the triggers can and cannot enforce").
 .mode list
 .nullvalue NULL
 SELECT invite_init();
