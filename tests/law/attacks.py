@@ -147,6 +147,9 @@ ATTACKS = [
      ["INSERT INTO invites(kind, key_hash, inviter_id, email, business_id, subscription_id, role_id, created_at, expires_at) "
       f"VALUES ('admin', {H}, 3, 'eve@evil.example', 1, 1, 3, '2027-01-01 10:00:00', '2027-01-08 10:00:00')"],
      "invites: kind must be member, guest or session", "invites: kind must be member, guest or session", False),
+    ("a roster row of no known kind stays when the representatives leave (CHECK constraints ignored)",
+     ["INSERT INTO session_members(session_id, user_id, kind) VALUES (1, 4, 'visitor')"],
+     "session_members: kind must be owner, member or external", "session_members: kind must be owner, member or external", False),
     ("a guest access with an unknown end reason (CHECK constraints ignored)",
      ["UPDATE guests SET end_reason = 'paused'"],
      "guests: end_reason must be removed or left", "guests: end_reason must be removed or left", False),
