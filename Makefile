@@ -16,19 +16,19 @@ CURL_LIBS     := $(or $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null),-lcurl)
 
 # Order matters: invite_init() runs them in this order.
 SQL_FILES = sql/schema.sql sql/views.sql sql/triggers.sql sql/guests.sql \
-            sql/sessions.sql sql/email.sql sql/audit.sql sql/security.sql \
+            sql/sessions.sql sql/email.sql sql/notify.sql sql/audit.sql sql/security.sql \
             sql/guards.sql sql/events.sql
 
 EXT_SRC = ext/invite.c ext/util.c ext/json.c ext/keys.c ext/emails.c \
           ext/clock.c ext/schema.c ext/verbs_invite.c ext/seats.c \
           ext/verbs_guest.c ext/verbs_session.c \
           ext/macro.c ext/macro_sql.c ext/outbox.c ext/audit.c ext/security.c \
-          ext/law.c ext/events.c
+          ext/law.c ext/events.c ext/notify.c
 EXT_OBJ = $(EXT_SRC:ext/%.c=$(BUILD)/%.o)
 
 ALL_CFLAGS = $(CFLAGS) $(WARN) -fPIC -I$(BUILD) -Iext $(SQLITE_CFLAGS) $(SODIUM_CFLAGS)
 
-.PHONY: all deps test fresh-machine demo demo-mail asan valgrind fuzz bench profile clean install uninstall help
+.PHONY: all deps test fresh-machine demo demo-mail asan valgrind fuzz bench bench-peers profile clean install uninstall help
 
 all: deps $(BUILD)/invite.so build/invite.so $(BUILD)/invite-mail
 
@@ -92,11 +92,24 @@ valgrind: all
 
 # ---- benchmark: verbs against bare SQLite (tools/bench.c, tools/README.md) ----
 BENCH_ARGS ?=
-$(BUILD)/bench: tools/bench.c
-	$(CC) $(CFLAGS) $(WARN) $(SQLITE_CFLAGS) -o $@ $< $(SQLITE_LIBS)
+# The honest floor renders with the extension's macro core and hashes with
+# libsodium, as the verbs do.
+$(BUILD)/bench: tools/bench.c ext/macro.c ext/macro.h
+	$(CC) $(CFLAGS) $(WARN) $(SQLITE_CFLAGS) $(SODIUM_CFLAGS) -o $@ tools/bench.c ext/macro.c \
+	  $(SQLITE_LIBS) $(SODIUM_LIBS) -lpthread
 
 bench: all $(BUILD)/bench
 	$(BUILD)/bench --so $(CURDIR)/$(BUILD)/invite.so --dir build/bench $(BENCH_ARGS)
+
+# sqlite-invite beside django-invitations, from Python (tools/bench-peers/,
+# tools/README.md). Debian's python3: its sqlite3 can load extensions.
+PEERS_PYTHON     ?= /usr/bin/python3
+BENCH_PEERS_ARGS ?=
+bench-peers: all
+	@dpkg -s python3-django-invitations >/dev/null 2>&1 || \
+	  apt-get install -y --no-install-recommends python3-django-invitations
+	$(PEERS_PYTHON) tools/bench-peers/bench_peers.py --so $(CURDIR)/$(BUILD)/invite.so \
+	  --dir build/bench-peers $(BENCH_PEERS_ARGS)
 
 # Instructions per call, floor and verb side by side (valgrind's callgrind;
 # each (side, operation) is a dump: build/profile/callgrind.out.N).
@@ -113,8 +126,9 @@ profile: all $(BUILD)/bench
 	done | awk '{ v[$$1, $$2] = $$4 / $$3 } \
 	  END { split("create redeem", ops, " "); \
 	        for (o = 1; o <= 2; o++) { op = ops[o]; \
-	          printf "invite_%s: floor %.1fk, verb %.1fk instructions per call (%.2fx)\n", \
-	            op, v["floor", op] / 1000, v["verb", op] / 1000, v["verb", op] / v["floor", op] } }'
+	          printf "invite_%s: floor %.1fk, honest floor %.1fk, verb %.1fk instructions per call (verb/honest %.2fx, verb/floor %.2fx)\n", \
+	            op, v["floor", op] / 1000, v["honest", op] / 1000, v["verb", op] / 1000, \
+	            v["verb", op] / v["honest", op], v["verb", op] / v["floor", op] } }'
 
 # ---- fuzzing: libFuzzer targets tests/fuzz/fuzz_*.c, FUZZ_SECONDS each ----
 # Each target links its own file plus the pure core it drives, listed in
@@ -179,6 +193,7 @@ help:
 	@echo "make valgrind the SQL tests under valgrind"
 	@echo "make fuzz     each libFuzzer target for FUZZ_SECONDS (30) s (clang)"
 	@echo "make bench    verbs against bare SQLite (BENCH_ARGS=--big: 10M invites)"
+	@echo "make bench-peers  verbs from Python beside django-invitations (BENCH_PEERS_ARGS=--n 1000)"
 	@echo "make profile  instructions per call, verbs against bare SQLite (valgrind)"
 	@echo "make fresh-machine  the README's two commands on a fresh Debian root (CI)"
 	@echo "make install  copy invite.so to $(PREFIX)/lib"

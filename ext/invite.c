@@ -72,6 +72,7 @@ static const struct InviteFuncDef {
     {"guest_switch", 2, FLAGS_VERB, guest_switch_func},
     {"invite_notify_expiring", 0, FLAGS_VERB, invite_notify_expiring_func},
     {"invite_note_expired", 0, FLAGS_VERB, invite_note_expired_func},
+    {"invite_notify_pending", 0, FLAGS_VERB, invite_notify_pending_func},
     {"session_invite", 4, FLAGS_VERB, session_invite_func},
     {"session_invite", 5, FLAGS_VERB, session_invite_func},
     {"session_join", 2, FLAGS_VERB, session_join_func},

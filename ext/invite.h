@@ -177,7 +177,8 @@ char *macro_render(sqlite3_context *ctx, const char *zWhat, const char *zText,
 
 /* ---- outbox.c: rendered emails waiting for tools/invite-mail ---- */
 /* Template kinds: "member_invite", "guest_invite", "session_invite",
-** "resend", "expiring_soon". */
+** "resend", "expiring_soon", "accepted", "reminder" (also listed in
+** sql/email.sql and in invite_outbox_problem(), ext/outbox.c). */
 typedef struct OutboxMacro {
   const char *zName;  /* without the % signs: "FIRST_NAME" */
   const char *zValue; /* inserted verbatim; NULL counts as "" */

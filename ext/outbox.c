@@ -344,8 +344,10 @@ static int is_timestamp(sqlite3_value *v) {
 
 void invite_outbox_problem_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
+  /* The kinds are also listed in sql/email.sql and ext/invite.h. */
   static const char *const azKind[] = {"member_invite", "guest_invite",
-                                       "session_invite", "resend", "expiring_soon"};
+                                       "session_invite", "resend", "expiring_soon",
+                                       "accepted", "reminder"};
   const char *zProblem = 0;
   int bKind = 0;
   for (size_t i = 0; i < sizeof azKind / sizeof azKind[0]; i++) {
@@ -354,7 +356,8 @@ void invite_outbox_problem_func(sqlite3_context *ctx, int argc, sqlite3_value **
   int n;
   const char *z;
   if (!bKind) {
-    zProblem = "outbox: kind must be member_invite, guest_invite, session_invite, resend or expiring_soon";
+    zProblem = "outbox: kind must be member_invite, guest_invite, session_invite, resend, "
+               "expiring_soon, accepted or reminder";
   } else if (has_line_break(argv[OB_RECIPIENT]) || has_line_break(argv[OB_RECIPIENT_NAME]) ||
              has_line_break(argv[OB_SUBJECT])) {
     zProblem = "outbox: recipient, recipient_name and subject cannot contain line breaks";

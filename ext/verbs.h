@@ -33,6 +33,8 @@ INVITE_SQL_FUNC(session_join_func);
 INVITE_SQL_FUNC(session_leave_func);
 /* events.c */
 INVITE_SQL_FUNC(invite_note_expired_func);
+/* notify.c */
+INVITE_SQL_FUNC(invite_notify_pending_func);
 /* macro_sql.c */
 INVITE_SQL_FUNC(macro_expand_func);
 INVITE_SQL_FUNC(invite_template_check_func);

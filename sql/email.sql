@@ -30,10 +30,12 @@ INSERT OR REPLACE INTO $S.invite_setting_defs(name, value, description) VALUES
 
 CREATE TRIGGER $S.templates_check_insert BEFORE INSERT ON templates
 BEGIN
-  SELECT RAISE(ABORT, 'templates: kind must be member_invite, guest_invite, session_invite, resend or expiring_soon')
+  -- The kinds are also listed in ext/outbox.c and ext/invite.h.
+  SELECT RAISE(ABORT, 'templates: kind must be member_invite, guest_invite, session_invite, resend, expiring_soon, accepted or reminder')
    WHERE NEW.kind IS NOT 'member_invite' AND NEW.kind IS NOT 'guest_invite'
      AND NEW.kind IS NOT 'session_invite' AND NEW.kind IS NOT 'resend'
-     AND NEW.kind IS NOT 'expiring_soon';
+     AND NEW.kind IS NOT 'expiring_soon' AND NEW.kind IS NOT 'accepted'
+     AND NEW.kind IS NOT 'reminder';
   SELECT RAISE(ABORT, 'templates: unknown business')
    WHERE NEW.business_id IS NOT NULL
      AND NOT EXISTS (SELECT 1 FROM businesses WHERE id = NEW.business_id);
@@ -45,9 +47,13 @@ BEGIN
   SELECT RAISE(ABORT, 'templates: %COMMENTS% and the key cannot appear in a subject')
    WHERE instr(NEW.subject, '%COMMENTS%') OR instr(NEW.subject, '%SESSION_KEY');
   SELECT RAISE(ABORT, 'templates: an invitation body must contain %SESSION_KEY_URL% or %SESSION_KEY%')
-   WHERE NEW.kind <> 'expiring_soon' AND instr(NEW.body, '%SESSION_KEY') = 0;
+   WHERE NEW.kind <> 'expiring_soon' AND NEW.kind <> 'accepted' AND NEW.kind <> 'reminder'
+     AND instr(NEW.body, '%SESSION_KEY') = 0;
   SELECT RAISE(ABORT, 'templates: an expiring_soon email has no key to show')
    WHERE NEW.kind = 'expiring_soon' AND instr(NEW.body, '%SESSION_KEY');
+  -- Sent after the key was made, when only its hash is stored.
+  SELECT RAISE(ABORT, 'templates: an accepted or reminder email has no key to show (only its hash is stored)')
+   WHERE (NEW.kind = 'accepted' OR NEW.kind = 'reminder') AND instr(NEW.body, '%SESSION_KEY');
   SELECT invite_raise('templates: subject: ' || invite_template_check(NEW.subject));
   SELECT invite_raise('templates: body: ' || invite_template_check(NEW.body));
 END;
@@ -57,10 +63,12 @@ BEGIN
   SELECT RAISE(ABORT, 'templates: only the subject and body of a template can change')
    WHERE NEW.id IS NOT OLD.id OR NEW.kind IS NOT OLD.kind
       OR NEW.business_id IS NOT OLD.business_id;
-  SELECT RAISE(ABORT, 'templates: kind must be member_invite, guest_invite, session_invite, resend or expiring_soon')
+  -- The kinds are also listed in ext/outbox.c and ext/invite.h.
+  SELECT RAISE(ABORT, 'templates: kind must be member_invite, guest_invite, session_invite, resend, expiring_soon, accepted or reminder')
    WHERE NEW.kind IS NOT 'member_invite' AND NEW.kind IS NOT 'guest_invite'
      AND NEW.kind IS NOT 'session_invite' AND NEW.kind IS NOT 'resend'
-     AND NEW.kind IS NOT 'expiring_soon';
+     AND NEW.kind IS NOT 'expiring_soon' AND NEW.kind IS NOT 'accepted'
+     AND NEW.kind IS NOT 'reminder';
   SELECT RAISE(ABORT, 'templates: unknown business')
    WHERE NEW.business_id IS NOT NULL
      AND NOT EXISTS (SELECT 1 FROM businesses WHERE id = NEW.business_id);
@@ -71,9 +79,13 @@ BEGIN
   SELECT RAISE(ABORT, 'templates: %COMMENTS% and the key cannot appear in a subject')
    WHERE instr(NEW.subject, '%COMMENTS%') OR instr(NEW.subject, '%SESSION_KEY');
   SELECT RAISE(ABORT, 'templates: an invitation body must contain %SESSION_KEY_URL% or %SESSION_KEY%')
-   WHERE NEW.kind <> 'expiring_soon' AND instr(NEW.body, '%SESSION_KEY') = 0;
+   WHERE NEW.kind <> 'expiring_soon' AND NEW.kind <> 'accepted' AND NEW.kind <> 'reminder'
+     AND instr(NEW.body, '%SESSION_KEY') = 0;
   SELECT RAISE(ABORT, 'templates: an expiring_soon email has no key to show')
    WHERE NEW.kind = 'expiring_soon' AND instr(NEW.body, '%SESSION_KEY');
+  -- Sent after the key was made, when only its hash is stored.
+  SELECT RAISE(ABORT, 'templates: an accepted or reminder email has no key to show (only its hash is stored)')
+   WHERE (NEW.kind = 'accepted' OR NEW.kind = 'reminder') AND instr(NEW.body, '%SESSION_KEY');
   SELECT invite_raise('templates: subject: ' || invite_template_check(NEW.subject));
   SELECT invite_raise('templates: body: ' || invite_template_check(NEW.body));
 END;

@@ -18,7 +18,13 @@ check "upgrade" 1 "$(q "SELECT invite_init()")"
 check "indexes rebuilt" "1|1" "$(sqlite3 "$db" "SELECT
   (SELECT instr(sql, 'session_id IS NOT NULL') > 0 FROM sqlite_schema WHERE name = 'invites_pending_by_session'),
   (SELECT instr(sql, 'subscription_id IS NOT NULL') > 0 FROM sqlite_schema WHERE name = 'invites_pending_by_subscription')")"
-check "nothing audited by the upgrade" 8 "$(sqlite3 "$db" "SELECT max(id) FROM audit_log")"
+# Only what really changed is audited: the two template kinds this build
+# adds (accepted, reminder; issue 16) appear as new default templates.
+check "nothing else audited by the upgrade" "8|accepted,reminder" "$(sqlite3 "$db" "SELECT
+  (SELECT max(id) FROM audit_log WHERE id <= 8),
+  (SELECT group_concat(json_extract(detail, '$.kind') || substr(action, 1, 0), ',') FROM audit_log
+    WHERE id > 8 AND action = 'template.changed' AND json_extract(detail, '$.change') = 'inserted')
+  || (SELECT CASE count(*) WHEN 2 THEN '' ELSE ' and more' END FROM audit_log WHERE id > 8)")"
 check "the pinned clock kept" "2027-01-02 10:00:00" "$(sqlite3 "$db" "SELECT now FROM invite_now")"
 check "old release trigger gone" 0 "$(sqlite3 "$db" "SELECT count(*) FROM sqlite_schema WHERE name = 'audit_clock_released'")"
 check "pending invite redeems" "bob@example.com|2" "$(q "SELECT u.email, m.subscription_id
