@@ -37,7 +37,7 @@ all: deps $(BUILD)/invite.so build/invite.so $(BUILD)/invite-mail
 deps:
 	@CC="$(CC)" sh tools/deps.sh
 
-$(BUILD)/sql_embed.h: $(SQL_FILES) tools/embed-sql.sh
+$(BUILD)/sql_embed.h: $(SQL_FILES) tools/embed-sql.sh tools/expand-guards.awk
 	@mkdir -p $(BUILD)
 	sh tools/embed-sql.sh $@ $(SQL_FILES)
 
