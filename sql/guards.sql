@@ -83,218 +83,25 @@ UNION ALL SELECT session_id, 'session roster' FROM session_members;
 
 -- ---- the application's tables: REPLACE, delete and re-key of rows in use ----
 
--- businesses: key id and name.
-CREATE TRIGGER $S.businesses_guard_note BEFORE INSERT ON businesses
-WHEN EXISTS (SELECT 1 FROM businesses WHERE id = NEW.id OR name = NEW.name)
-BEGIN
-  INSERT OR IGNORE INTO invite_replaced(tbl, id)
-  SELECT 'businesses', id FROM businesses WHERE id = NEW.id OR name = NEW.name;
-END;
-
-CREATE TRIGGER $S.businesses_guard_replace AFTER INSERT ON businesses
-WHEN EXISTS (SELECT 1 FROM invite_replaced WHERE tbl = 'businesses')
-BEGIN
-  SELECT RAISE(ABORT, 'businesses: a business in use cannot be replaced (update it instead)')
-   WHERE EXISTS (SELECT 1 FROM invite_replaced r
-                  WHERE r.tbl = 'businesses'
-                    AND (r.id = NEW.id OR NOT EXISTS (SELECT 1 FROM businesses WHERE id = r.id))
-                    AND EXISTS (SELECT 1 FROM business_refs WHERE id = r.id));
-  DELETE FROM invite_replaced WHERE tbl = 'businesses';
-END;
-
-CREATE TRIGGER $S.businesses_guard_update BEFORE UPDATE OF id, name ON businesses
-BEGIN
-  SELECT RAISE(ABORT, 'businesses: a business in use cannot change its id')
-   WHERE NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM business_refs WHERE id = OLD.id);
-  SELECT RAISE(ABORT, 'businesses: another business has this id or name')
-   WHERE EXISTS (SELECT 1 FROM businesses
-                  WHERE (id = NEW.id OR name = NEW.name) AND id IS NOT OLD.id);
-END;
-
-CREATE TRIGGER $S.businesses_guard_delete BEFORE DELETE ON businesses
-BEGIN
-  SELECT RAISE(ABORT, 'businesses: a business in use cannot be deleted')
-   WHERE EXISTS (SELECT 1 FROM business_refs WHERE id = OLD.id);
-END;
-
--- apps: key id and name.
-CREATE TRIGGER $S.apps_guard_note BEFORE INSERT ON apps
-WHEN EXISTS (SELECT 1 FROM apps WHERE id = NEW.id OR name = NEW.name)
-BEGIN
-  INSERT OR IGNORE INTO invite_replaced(tbl, id)
-  SELECT 'apps', id FROM apps WHERE id = NEW.id OR name = NEW.name;
-END;
-
-CREATE TRIGGER $S.apps_guard_replace AFTER INSERT ON apps
-WHEN EXISTS (SELECT 1 FROM invite_replaced WHERE tbl = 'apps')
-BEGIN
-  SELECT RAISE(ABORT, 'apps: an app in use cannot be replaced (update it instead)')
-   WHERE EXISTS (SELECT 1 FROM invite_replaced r
-                  WHERE r.tbl = 'apps'
-                    AND (r.id = NEW.id OR NOT EXISTS (SELECT 1 FROM apps WHERE id = r.id))
-                    AND EXISTS (SELECT 1 FROM app_refs WHERE id = r.id));
-  DELETE FROM invite_replaced WHERE tbl = 'apps';
-END;
-
-CREATE TRIGGER $S.apps_guard_update BEFORE UPDATE OF id, name ON apps
-BEGIN
-  SELECT RAISE(ABORT, 'apps: an app in use cannot change its id')
-   WHERE NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM app_refs WHERE id = OLD.id);
-  SELECT RAISE(ABORT, 'apps: another app has this id or name')
-   WHERE EXISTS (SELECT 1 FROM apps
-                  WHERE (id = NEW.id OR name = NEW.name) AND id IS NOT OLD.id);
-END;
-
-CREATE TRIGGER $S.apps_guard_delete BEFORE DELETE ON apps
-BEGIN
-  SELECT RAISE(ABORT, 'apps: an app in use cannot be deleted')
-   WHERE EXISTS (SELECT 1 FROM app_refs WHERE id = OLD.id);
-END;
-
--- subscriptions: key id (moves and deletes of one in use: triggers.sql).
-CREATE TRIGGER $S.subscriptions_guard_note BEFORE INSERT ON subscriptions
-WHEN EXISTS (SELECT 1 FROM subscriptions WHERE id = NEW.id)
-BEGIN
-  INSERT OR IGNORE INTO invite_replaced(tbl, id) VALUES ('subscriptions', NEW.id);
-END;
-
-CREATE TRIGGER $S.subscriptions_guard_replace AFTER INSERT ON subscriptions
-WHEN EXISTS (SELECT 1 FROM invite_replaced WHERE tbl = 'subscriptions')
-BEGIN
-  SELECT RAISE(ABORT, 'subscriptions: a subscription in use cannot be replaced (update it instead)')
-   WHERE EXISTS (SELECT 1 FROM invite_replaced r
-                  WHERE r.tbl = 'subscriptions' AND r.id = NEW.id
-                    AND EXISTS (SELECT 1 FROM subscription_refs WHERE id = r.id));
-  DELETE FROM invite_replaced WHERE tbl = 'subscriptions';
-END;
-
-CREATE TRIGGER $S.subscriptions_guard_update BEFORE UPDATE OF id ON subscriptions
-WHEN NEW.id IS NOT OLD.id
-BEGIN
-  SELECT RAISE(ABORT, 'subscriptions: a subscription in use cannot change its id')
-   WHERE EXISTS (SELECT 1 FROM subscription_refs WHERE id = OLD.id);
-  SELECT RAISE(ABORT, 'subscriptions: another subscription has this id')
-   WHERE EXISTS (SELECT 1 FROM subscriptions WHERE id = NEW.id);
-END;
-
--- A session counts too (triggers.sql checks members and invites).
-CREATE TRIGGER $S.subscriptions_guard_delete BEFORE DELETE ON subscriptions
-BEGIN
-  SELECT RAISE(ABORT, 'subscriptions: a subscription in use cannot be deleted')
-   WHERE EXISTS (SELECT 1 FROM subscription_refs WHERE id = OLD.id);
-END;
-
--- roles: key id.
-CREATE TRIGGER $S.roles_guard_note BEFORE INSERT ON roles
-WHEN EXISTS (SELECT 1 FROM roles WHERE id = NEW.id)
-BEGIN
-  INSERT OR IGNORE INTO invite_replaced(tbl, id) VALUES ('roles', NEW.id);
-END;
-
-CREATE TRIGGER $S.roles_guard_replace AFTER INSERT ON roles
-WHEN EXISTS (SELECT 1 FROM invite_replaced WHERE tbl = 'roles')
-BEGIN
-  SELECT RAISE(ABORT, 'roles: a role in use cannot be replaced (update it instead)')
-   WHERE EXISTS (SELECT 1 FROM invite_replaced r
-                  WHERE r.tbl = 'roles' AND r.id = NEW.id
-                    AND EXISTS (SELECT 1 FROM role_refs WHERE id = r.id));
-  DELETE FROM invite_replaced WHERE tbl = 'roles';
-END;
-
-CREATE TRIGGER $S.roles_guard_update BEFORE UPDATE OF id ON roles
-WHEN NEW.id IS NOT OLD.id
-BEGIN
-  SELECT RAISE(ABORT, 'roles: a role in use cannot change its id')
-   WHERE EXISTS (SELECT 1 FROM role_refs WHERE id = OLD.id);
-  SELECT RAISE(ABORT, 'roles: another role has this id')
-   WHERE EXISTS (SELECT 1 FROM roles WHERE id = NEW.id);
-END;
-
-CREATE TRIGGER $S.roles_guard_delete BEFORE DELETE ON roles
-BEGIN
-  SELECT RAISE(ABORT, 'roles: a role in use cannot be deleted')
-   WHERE EXISTS (SELECT 1 FROM role_refs WHERE id = OLD.id);
-END;
-
--- users: key id and email (compared case-insensitively).
-CREATE TRIGGER $S.users_guard_note BEFORE INSERT ON users
-WHEN EXISTS (SELECT 1 FROM users WHERE id = NEW.id)
-  OR EXISTS (SELECT 1 FROM users WHERE email = trim(NEW.email) COLLATE NOCASE)
-BEGIN
-  INSERT OR IGNORE INTO invite_replaced(tbl, id)
-  SELECT 'users', id FROM users
-   WHERE id = NEW.id OR email = trim(NEW.email) COLLATE NOCASE;
-END;
-
-CREATE TRIGGER $S.users_guard_replace AFTER INSERT ON users
-WHEN EXISTS (SELECT 1 FROM invite_replaced WHERE tbl = 'users')
-BEGIN
-  SELECT RAISE(ABORT, 'users: a user in use cannot be replaced (update it instead)')
-   WHERE EXISTS (SELECT 1 FROM invite_replaced r
-                  WHERE r.tbl = 'users'
-                    AND (r.id = NEW.id OR NOT EXISTS (SELECT 1 FROM users WHERE id = r.id))
-                    AND EXISTS (SELECT 1 FROM user_refs WHERE id = r.id));
-  DELETE FROM invite_replaced WHERE tbl = 'users';
-END;
-
-CREATE TRIGGER $S.users_guard_update BEFORE UPDATE OF id, email ON users
-BEGIN
-  SELECT RAISE(ABORT, 'users: a user in use cannot change its id')
-   WHERE NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM user_refs WHERE id = OLD.id);
-  SELECT RAISE(ABORT, 'users: another user has this id or email')
-   WHERE EXISTS (SELECT 1 FROM users
-                  WHERE (id = NEW.id OR email = trim(NEW.email) COLLATE NOCASE)
-                    AND id IS NOT OLD.id);
-END;
-
-CREATE TRIGGER $S.users_guard_delete BEFORE DELETE ON users
-BEGIN
-  SELECT RAISE(ABORT, 'users: a user in use cannot be deleted')
-   WHERE EXISTS (SELECT 1 FROM user_refs WHERE id = OLD.id);
-END;
-
--- security_profiles and portals: key id (deletes and portal re-keys:
--- sessions.sql).
-CREATE TRIGGER $S.security_profiles_guard_note BEFORE INSERT ON security_profiles
-WHEN EXISTS (SELECT 1 FROM security_profiles WHERE id = NEW.id)
-BEGIN
-  INSERT OR IGNORE INTO invite_replaced(tbl, id) VALUES ('security_profiles', NEW.id);
-END;
-
-CREATE TRIGGER $S.security_profiles_guard_replace AFTER INSERT ON security_profiles
-WHEN EXISTS (SELECT 1 FROM invite_replaced WHERE tbl = 'security_profiles')
-BEGIN
-  SELECT RAISE(ABORT, 'security_profiles: a profile in use cannot be replaced (update it instead)')
-   WHERE EXISTS (SELECT 1 FROM invite_replaced r
-                  WHERE r.tbl = 'security_profiles' AND r.id = NEW.id
-                    AND EXISTS (SELECT 1 FROM security_profile_refs WHERE id = r.id));
-  DELETE FROM invite_replaced WHERE tbl = 'security_profiles';
-END;
-
-CREATE TRIGGER $S.security_profiles_guard_update BEFORE UPDATE OF id ON security_profiles
-WHEN NEW.id IS NOT OLD.id
-BEGIN
-  SELECT RAISE(ABORT, 'security_profiles: a profile in use cannot change its id')
-   WHERE EXISTS (SELECT 1 FROM security_profile_refs WHERE id = OLD.id);
-  SELECT RAISE(ABORT, 'security_profiles: another profile has this id')
-   WHERE EXISTS (SELECT 1 FROM security_profiles WHERE id = NEW.id);
-END;
-
-CREATE TRIGGER $S.portals_guard_note BEFORE INSERT ON portals
-WHEN EXISTS (SELECT 1 FROM portals WHERE id = NEW.id)
-BEGIN
-  INSERT OR IGNORE INTO invite_replaced(tbl, id) VALUES ('portals', NEW.id);
-END;
-
-CREATE TRIGGER $S.portals_guard_replace AFTER INSERT ON portals
-WHEN EXISTS (SELECT 1 FROM invite_replaced WHERE tbl = 'portals')
-BEGIN
-  SELECT RAISE(ABORT, 'portals: a portal in use cannot be replaced (update it instead)')
-   WHERE EXISTS (SELECT 1 FROM invite_replaced r
-                  WHERE r.tbl = 'portals' AND r.id = NEW.id
-                    AND EXISTS (SELECT 1 FROM portal_refs WHERE id = r.id));
-  DELETE FROM invite_replaced WHERE tbl = 'portals';
-END;
+-- Each line below is written out by tools/expand-guards.awk (run by
+-- tools/embed-sql.sh; `sh tools/embed-sql.sh --expand sql/guards.sql` shows
+-- the result) as up to four triggers of the table:
+--   <table>_guard_note     BEFORE INSERT: note the rows NEW collides with
+--   <table>_guard_replace  AFTER INSERT: refuse if a noted row was removed
+--                          (or replaced under its id) while in use
+--   <table>_guard_update   BEFORE UPDATE of the keys: no re-key in use, no
+--                          key taken from another row
+--   <table>_guard_delete   BEFORE DELETE: refuse while in use
+-- Fields: table | noun | who refers to it | key columns | rows NEW collides
+-- with | which triggers.
+-- guard: businesses | a business | business_refs | id,name | id = NEW.id OR name = NEW.name | note replace update delete
+-- guard: apps | an app | app_refs | id,name | id = NEW.id OR name = NEW.name | note replace update delete
+-- guard: subscriptions | a subscription | subscription_refs | id | id = NEW.id | note replace update delete
+-- guard: roles | a role | role_refs | id | id = NEW.id | note replace update delete
+-- guard: users | a user | user_refs | id,email | id = NEW.id OR email = trim(NEW.email) COLLATE NOCASE | note replace update delete
+-- (deletes of profiles and portals, and portal re-keys: sessions.sql)
+-- guard: security_profiles | a profile | security_profile_refs | id | id = NEW.id | note replace update
+-- guard: portals | a portal | portal_refs | id | id = NEW.id | note replace
 
 -- sessions are never deleted (sessions.sql); a REPLACE would delete one.
 CREATE TRIGGER $S.sessions_guard_insert BEFORE INSERT ON sessions

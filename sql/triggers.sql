@@ -99,12 +99,9 @@ BEGIN
     FROM seat_usage WHERE subscription_id = NEW.id AND available < 0;
 END;
 
-CREATE TRIGGER $S.subscriptions_check_delete BEFORE DELETE ON subscriptions
-BEGIN
-  SELECT RAISE(ABORT, 'subscriptions: a subscription in use cannot be deleted')
-   WHERE EXISTS (SELECT 1 FROM members WHERE subscription_id = OLD.id)
-      OR EXISTS (SELECT 1 FROM invites WHERE subscription_id = OLD.id);
-END;
+-- Deleting a subscription in use: subscriptions_guard_delete (guards.sql);
+-- builds before it had their own trigger.
+DROP TRIGGER IF EXISTS $S.subscriptions_check_delete;
 
 CREATE TRIGGER $S.roles_check_insert BEFORE INSERT ON roles
 BEGIN

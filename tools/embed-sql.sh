@@ -1,7 +1,11 @@
 #!/bin/sh
 # embed-sql.sh OUT FILE... — writes a C header holding each SQL file as a
-# string literal, in the order given (the order invite_init() runs them).
+# string literal, in the order given (the order invite_init() runs them),
+# after tools/expand-guards.awk has written out its "-- guard:" lines.
+# embed-sql.sh --expand FILE prints one file as it is embedded.
 set -eu
+awk=$(dirname "$0")/expand-guards.awk
+if [ "$1" = --expand ]; then exec awk -f "$awk" "$2"; fi
 out=$1; shift
 tmp=$out.tmp
 {
@@ -9,7 +13,7 @@ tmp=$out.tmp
   echo "static const char *const INVITE_SQL_FILES[][2] = {"
   for f in "$@"; do
     printf '  {"%s",\n' "$f"
-    sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/   "/' -e 's/$/\\n"/' "$f"
+    awk -f "$awk" "$f" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/   "/' -e 's/$/\\n"/'
     echo "  },"
   done
   echo "};"
