@@ -30,7 +30,7 @@ EXT_OBJ = $(EXT_SRC:ext/%.c=$(BUILD)/%.o)
 
 ALL_CFLAGS = $(CFLAGS) $(WARN) -fPIC -I$(BUILD) -Iext $(SQLITE_CFLAGS) $(SODIUM_CFLAGS)
 
-.PHONY: lint all deps test fresh-machine demo demo-mail asan valgrind fuzz bench bench-peers profile clean install uninstall help
+.PHONY: lint all deps test fresh-machine demo asan valgrind fuzz bench bench-peers profile clean install uninstall help
 
 all: deps $(BUILD)/invite.so build/invite.so $(BUILD)/invite-mail
 
@@ -66,21 +66,11 @@ test: all
 	INVITE_SO=$(CURDIR)/$(BUILD)/invite.so BUILD=$(BUILD) CC="$(CC)" CFLAGS="$(CFLAGS)" \
 	  sh tests/run.sh
 
-# The walk-through shows refusals on purpose, so the shell's exit status
-# (1 after any error) is not the demo's; tests/sql/096_demo.sh checks it.
-# The delivery of one email to a local SMTP server follows when Debian's
-# python3-aiosmtpd is there (tools/setup.sh installs it).
-DEMO_SQL = sql/demo.sql sql/demo_guests.sql sql/demo_sessions.sql sql/demo_outbox.sql
+# The story of demo/README.md: four chapters in the sqlite3 shell on one
+# scratch database, then one email delivered to a local SMTP server.
 demo: all
 	@sh tools/deps.sh demo || true
-	@cd $(BUILD) && cat $(addprefix $(CURDIR)/,$(DEMO_SQL)) | $(SQLITE3) :memory: -cmd '.load ./invite' || true
-	@if /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then \
-	  echo; echo '== One invitation delivered by tools/invite-mail to an SMTP server on 127.0.0.1'; \
-	  sh tools/demo-mail.sh $(BUILD); \
-	else echo; echo "(make demo-mail shows an email delivered to a local SMTP server: apt-get install python3-aiosmtpd)"; fi
-
-demo-mail: all
-	sh tools/demo-mail.sh $(BUILD)
+	@sh demo/demo.sh $(BUILD)
 
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 asan:
@@ -196,8 +186,7 @@ clean:
 help:
 	@echo "make          build $(BUILD)/invite.so (and build/invite.so)"
 	@echo "make          also builds $(BUILD)/invite-mail (outbox -> SMTP)"
-	@echo "make demo     build and walk through invites, seats, guests, the outbox"
-	@echo "make demo-mail  an invitation delivered to a local SMTP server (python3-aiosmtpd)"
+	@echo "make demo     build and tell the story: invites, guests, a support session, an email delivered"
 	@echo "make test     build and run every test; ends with 'N passed, N failed'"
 	@echo "make asan     the tests with ASan+UBSan"
 	@echo "make valgrind the SQL tests under valgrind"
