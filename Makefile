@@ -2,7 +2,9 @@
 PKG_CONFIG ?= pkg-config
 CC         ?= cc
 CFLAGS     ?= -O2 -g
-WARN        = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wwrite-strings
+# CI sets WERROR=-Werror: a warning fails the build there.
+WERROR     ?=
+WARN        = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wwrite-strings $(WERROR)
 BUILD      ?= build/release
 PREFIX     ?= /usr/local
 SQLITE3    ?= sqlite3
@@ -28,7 +30,7 @@ EXT_OBJ = $(EXT_SRC:ext/%.c=$(BUILD)/%.o)
 
 ALL_CFLAGS = $(CFLAGS) $(WARN) -fPIC -I$(BUILD) -Iext $(SQLITE_CFLAGS) $(SODIUM_CFLAGS)
 
-.PHONY: all deps test fresh-machine demo asan valgrind fuzz bench bench-peers profile clean install uninstall help
+.PHONY: lint all deps test fresh-machine demo asan valgrind fuzz bench bench-peers profile clean install uninstall help
 
 all: deps $(BUILD)/invite.so build/invite.so $(BUILD)/invite-mail
 
@@ -162,6 +164,14 @@ fuzz: $(FUZZ_BIN)
 # as root; a few minutes). FRESH_SETUP_LEAVE_OUT=gcc shows it failing.
 fresh-machine:
 	sh .ci/fresh-machine.sh
+
+# Static checks: cppcheck over the C, and the format of every C file
+# against .clang-format (clang-format --dry-run).
+LINT_C = ext/*.c ext/*.h tools/*.c tests/c/*.c tests/c/*.h tests/fuzz/*.c
+lint: $(BUILD)/sql_embed.h
+	cppcheck --quiet --enable=warning,portability,performance --error-exitcode=1 \
+	  --inline-suppr --std=c11 -Iext -I$(BUILD) --suppress=missingIncludeSystem ext/*.c tools/*.c
+	clang-format --dry-run --Werror $(wildcard $(LINT_C))
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib
