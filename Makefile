@@ -2,7 +2,9 @@
 PKG_CONFIG ?= pkg-config
 CC         ?= cc
 CFLAGS     ?= -O2 -g
-WARN        = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wwrite-strings
+# CI sets WERROR=-Werror: a warning fails the build there.
+WERROR     ?=
+WARN        = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wwrite-strings $(WERROR)
 BUILD      ?= build/release
 PREFIX     ?= /usr/local
 SQLITE3    ?= sqlite3
@@ -17,18 +19,18 @@ CURL_LIBS     := $(or $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null),-lcurl)
 # Order matters: invite_init() runs them in this order.
 SQL_FILES = sql/schema.sql sql/views.sql sql/triggers.sql sql/guests.sql \
             sql/sessions.sql sql/email.sql sql/notify.sql sql/audit.sql sql/security.sql \
-            sql/guards.sql sql/events.sql
+            sql/guards.sql sql/events.sql sql/retention.sql
 
 EXT_SRC = ext/invite.c ext/util.c ext/json.c ext/keys.c ext/emails.c \
           ext/clock.c ext/schema.c ext/verbs_invite.c ext/seats.c \
           ext/verbs_guest.c ext/verbs_session.c \
           ext/macro.c ext/macro_sql.c ext/outbox.c ext/audit.c ext/security.c \
-          ext/law.c ext/events.c ext/notify.c
+          ext/law.c ext/events.c ext/notify.c ext/retention.c
 EXT_OBJ = $(EXT_SRC:ext/%.c=$(BUILD)/%.o)
 
 ALL_CFLAGS = $(CFLAGS) $(WARN) -fPIC -I$(BUILD) -Iext $(SQLITE_CFLAGS) $(SODIUM_CFLAGS)
 
-.PHONY: all deps test fresh-machine demo asan valgrind fuzz bench bench-peers profile clean install uninstall help
+.PHONY: lint all deps test fresh-machine demo asan valgrind fuzz bench bench-peers profile clean install uninstall help
 
 all: deps $(BUILD)/invite.so build/invite.so $(BUILD)/invite-mail
 
@@ -163,6 +165,14 @@ fuzz: $(FUZZ_BIN)
 fresh-machine:
 	sh .ci/fresh-machine.sh
 
+# Static checks: cppcheck over the C, and the format of every C file
+# against .clang-format (clang-format --dry-run).
+LINT_C = ext/*.c ext/*.h tools/*.c tests/c/*.c tests/c/*.h tests/fuzz/*.c
+lint: $(BUILD)/sql_embed.h
+	cppcheck --quiet --enable=warning,portability,performance --error-exitcode=1 \
+	  --inline-suppr --std=c11 -Iext -I$(BUILD) --suppress=missingIncludeSystem ext/*.c tools/*.c
+	clang-format --dry-run --Werror $(wildcard $(LINT_C))
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib
 	install -m 755 $(BUILD)/invite.so $(DESTDIR)$(PREFIX)/lib/invite.so
@@ -181,7 +191,7 @@ help:
 	@echo "make asan     the tests with ASan+UBSan"
 	@echo "make valgrind the SQL tests under valgrind"
 	@echo "make fuzz     each libFuzzer target for FUZZ_SECONDS (30) s (clang)"
-	@echo "make bench    verbs against bare SQLite (BENCH_ARGS=--big: 10M invites)"
+	@echo "make bench    verbs against the honest and bare floors, latency (BENCH_ARGS=--million, --big: 1M, 10M)"
 	@echo "make bench-peers  verbs from Python beside django-invitations (BENCH_PEERS_ARGS=--n 1000)"
 	@echo "make profile  instructions per call, verbs against bare SQLite (valgrind)"
 	@echo "make fresh-machine  the README's two commands on a fresh Debian root (CI)"

@@ -73,6 +73,7 @@ static const struct InviteFuncDef {
     {"invite_notify_expiring", 0, FLAGS_VERB, invite_notify_expiring_func},
     {"invite_note_expired", 0, FLAGS_VERB, invite_note_expired_func},
     {"invite_notify_pending", 0, FLAGS_VERB, invite_notify_pending_func},
+    {"invite_purge", 1, FLAGS_VERB, invite_purge_func},
     {"session_invite", 4, FLAGS_VERB, session_invite_func},
     {"session_invite", 5, FLAGS_VERB, session_invite_func},
     {"session_join", 2, FLAGS_VERB, session_join_func},
@@ -92,6 +93,9 @@ static const struct InviteFuncDef {
     /* called by the bookkeeping tables' triggers: its absence is what
     ** keeps a client without the extension from writing them */
     {"invite_law_writer", 0, SQLITE_UTF8 | SQLITE_INNOCUOUS, invite_law_writer_func},
+    /* called by the triggers that keep invites for the record: 1 only while
+    ** invite_purge or user_forget runs; absent, those tables fail closed */
+    {"invite_erasing", 0, SQLITE_UTF8 | SQLITE_INNOCUOUS, invite_erasing_func},
     {"invite_installing", 0, SQLITE_UTF8 | SQLITE_INNOCUOUS, invite_installing_func},
 };
 

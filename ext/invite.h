@@ -38,6 +38,7 @@ struct InviteConn {
   int nRef;
   char *zSchema;         /* schema chosen by invite_init(), "main" by default */
   int bAuditKey;         /* aAuditKey holds the audit key (audit.c) */
+  int bErasing;          /* inside invite_purge()/user_forget() (retention.c) */
   int bInstalling;       /* invite_init() is installing (invite_installing()) */
   unsigned char aAuditKey[32];
   struct {

@@ -35,6 +35,9 @@ INVITE_SQL_FUNC(session_leave_func);
 INVITE_SQL_FUNC(invite_note_expired_func);
 /* notify.c */
 INVITE_SQL_FUNC(invite_notify_pending_func);
+/* retention.c */
+INVITE_SQL_FUNC(invite_erasing_func);
+INVITE_SQL_FUNC(invite_purge_func);
 /* macro_sql.c */
 INVITE_SQL_FUNC(macro_expand_func);
 INVITE_SQL_FUNC(invite_template_check_func);

@@ -163,7 +163,9 @@ BEGIN
   SELECT RAISE(ABORT, 'invite_reminders: reminders are kept as sent (one per invite and expiry)');
 END;
 
+-- invite_purge() and user_forget() delete the reminders of the invites they delete.
 CREATE TRIGGER $S.invite_reminders_no_delete BEFORE DELETE ON invite_reminders
+WHEN invite_erasing() IS NOT 1
 BEGIN
   SELECT RAISE(ABORT, 'invite_reminders: reminders are kept as sent (one per invite and expiry)');
 END;

@@ -244,7 +244,10 @@ BEGIN
     FROM seat_usage WHERE subscription_id = NEW.subscription_id AND available < 0;
 END;
 
+-- invite_erasing(): 1 only inside invite_purge() and user_forget(), whose
+-- own rule is invites_check_erasure (sql/retention.sql).
 CREATE TRIGGER $S.invites_check_update BEFORE UPDATE ON invites
+WHEN invite_erasing() IS NOT 1
 BEGIN
   SELECT RAISE(ABORT, 'invites: a redeemed invite cannot change')
    WHERE OLD.redeemed_at IS NOT NULL;
@@ -331,6 +334,7 @@ BEGIN
 END;
 
 CREATE TRIGGER $S.invites_no_delete BEFORE DELETE ON invites
+WHEN invite_erasing() IS NOT 1
 BEGIN
   SELECT RAISE(ABORT, 'invites: invites are kept for the record (revoke instead)');
 END;
@@ -356,6 +360,7 @@ BEGIN
 END;
 
 CREATE TRIGGER $S.invite_old_keys_no_delete BEFORE DELETE ON invite_old_keys
+WHEN invite_erasing() IS NOT 1
 BEGIN
   SELECT RAISE(ABORT, 'invite_old_keys: old keys are kept so they are never reused');
 END;
