@@ -191,7 +191,7 @@ help:
 	@echo "make asan     the tests with ASan+UBSan"
 	@echo "make valgrind the SQL tests under valgrind"
 	@echo "make fuzz     each libFuzzer target for FUZZ_SECONDS (30) s (clang)"
-	@echo "make bench    verbs against bare SQLite (BENCH_ARGS=--big: 10M invites)"
+	@echo "make bench    verbs against the honest and bare floors, latency (BENCH_ARGS=--million, --big: 1M, 10M)"
 	@echo "make bench-peers  verbs from Python beside django-invitations (BENCH_PEERS_ARGS=--n 1000)"
 	@echo "make profile  instructions per call, verbs against bare SQLite (valgrind)"
 	@echo "make fresh-machine  the README's two commands on a fresh Debian root (CI)"
