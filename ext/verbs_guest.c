@@ -177,17 +177,17 @@ static void guest_invite_refused(sqlite3_context *ctx, const char *zEmail,
     guest_refused(ctx, "invites");
     return;
   }
-  char *zMsg = sqlite3_mprintf("%s", guest_trigger_message(db, "invites"));
+  static const char *const azPrefix[] = {"invites: ", 0};
+  const InviteRule *pRule;
+  char *zMsg = rule_refusal(db, azPrefix, &pRule);
   if (zMsg == 0) {
     sqlite3_result_error_nomem(ctx);
     return;
   }
-  const char *zLookup = 0;
-  if (strncmp(zMsg, "a pending guest invite", 22) == 0) {
-    zLookup = SQL_GUEST_PENDING;
-  } else if (strncmp(zMsg, "already an active guest", 23) == 0) {
-    zLookup = SQL_GUEST_ACTIVE;
-  }
+  InviteRuleKind eKind = pRule ? pRule->eKind : 0;
+  const char *zLookup = eKind == RULE_PENDING_INVITE ? SQL_GUEST_PENDING
+                        : eKind == RULE_ACTIVE_GUEST ? SQL_GUEST_ACTIVE
+                                                     : 0;
   if (zLookup) {
     sqlite3_stmt *p = invite_stmt(ctx, zLookup);
     if (p == 0) goto done;
@@ -211,7 +211,7 @@ static void guest_invite_refused(sqlite3_context *ctx, const char *zEmail,
       goto done;
     }
     sqlite3_reset(p);
-  } else if (strcmp(zMsg, "inviter may not invite guests to this business") == 0) {
+  } else if (eKind == RULE_INVITER_MAY_NOT) {
     invite_errorf(ctx, SQLITE_CONSTRAINT,
                   "user %lld may not invite guests to business %lld: only its "
                   "account managers and its guests allowed to invite guests may",
