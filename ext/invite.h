@@ -230,7 +230,8 @@ typedef enum InviteRuleKind {
   RULE_UNKNOWN_USER,
   RULE_UNKNOWN_PROFILE,
   RULE_PROFILE_DISABLED,
-  RULE_SESSION_ENDED
+  RULE_SESSION_ENDED,
+  RULE_GUEST_SOURCE
 } InviteRuleKind;
 typedef struct InviteRule {
   const char *zName;     /* "invites.seat_limit" */

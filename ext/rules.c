@@ -28,6 +28,7 @@ static const InviteRule aRule[] = {
     {"invites.unknown_inviter", RULE_UNKNOWN_INVITER, 0},
     {"invites.inviter_may_not_invite", RULE_INVITER_MAY_NOT, 0},
     {"invites.guest_inviter", RULE_INVITER_MAY_NOT, 0},
+    {"invites.guest_source", RULE_GUEST_SOURCE, 0},
     {"invites.session_present", RULE_SESSION_PRESENT, 0},
     {"session_members.unknown_user", RULE_UNKNOWN_USER, 0},
     {"invites.unknown_profile", RULE_UNKNOWN_PROFILE, 0},

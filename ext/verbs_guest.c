@@ -162,6 +162,12 @@ static const char SQL_GUEST_PENDING[] =
     " WHERE i.email = ?1 COLLATE NOCASE AND i.business_id = ?2"
     "   AND i.kind = 'guest' AND i.redeemed_at IS NULL"
     "   AND i.revoked_at IS NULL AND i.expires_at > t.now";
+/* The domains a guest of a business may come from (guest_sources.sql). */
+static const char SQL_GUEST_SOURCES[] =
+    "SELECT (SELECT name FROM $S.businesses WHERE id = ?1),"
+    "       (SELECT group_concat(domain, ', ') FROM"
+    "          (SELECT domain FROM $S.guest_source_domains WHERE business_id = ?1"
+    "            ORDER BY domain))";
 static const char SQL_GUEST_ACTIVE[] =
     "SELECT g.id, g.expires_at FROM $S.guests g, $S.users u, $S.invite_now t"
     " WHERE g.business_id = ?2 AND g.user_id = u.id"
@@ -207,6 +213,19 @@ static void guest_invite_refused(sqlite3_context *ctx, const char *zEmail,
                       "until %s UTC): use guest_renew(%lld)",
                       zEmail, iBusiness, id, zUntil, id);
       }
+      sqlite3_reset(p);
+      goto done;
+    }
+    sqlite3_reset(p);
+  } else if (eKind == RULE_GUEST_SOURCE) {
+    sqlite3_stmt *p = invite_stmt(ctx, SQL_GUEST_SOURCES);
+    if (p == 0) goto done;
+    sqlite3_bind_int64(p, 1, iBusiness);
+    if (sqlite3_step(p) == SQLITE_ROW) {
+      invite_errorf(ctx, SQLITE_CONSTRAINT,
+                    "'%s' is not from a guest source of business %lld (%s): its "
+                    "guests come from %s", zEmail, iBusiness, sqlite3_column_text(p, 0),
+                    sqlite3_column_text(p, 1));
       sqlite3_reset(p);
       goto done;
     }

@@ -262,7 +262,10 @@ BEGIN
      AND u.available < 0;
 END;
 
+-- user_forget() clears names and comments instead (invite_erasing() = 1;
+-- session_members_check_erasure, sql/retention.sql).
 CREATE TRIGGER $S.session_members_check_update BEFORE UPDATE ON session_members
+WHEN invite_erasing() IS NOT 1
 BEGIN
   -- A row the law logged out, left again at that very moment, is skipped:
   -- this is what lets one UPDATE make everyone leave, although the first
