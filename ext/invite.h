@@ -24,7 +24,7 @@ SQLITE_EXTENSION_INIT3
 
 #define INVITE_VERSION "0.1.0"
 /* Bumped whenever sql/ changes in a released version; see schema.c. */
-#define INVITE_SCHEMA_VERSION 1
+#define INVITE_SCHEMA_VERSION 2
 
 /* Statements cached per connection; an open-addressing table keyed by the
 ** address of the SQL template (each template is a static string). */
