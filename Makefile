@@ -19,13 +19,13 @@ CURL_LIBS     := $(or $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null),-lcurl)
 # Order matters: invite_init() runs them in this order.
 SQL_FILES = sql/schema.sql sql/views.sql sql/triggers.sql sql/guests.sql \
             sql/sessions.sql sql/email.sql sql/notify.sql sql/audit.sql sql/security.sql \
-            sql/guards.sql sql/events.sql sql/retention.sql
+            sql/guards.sql sql/events.sql sql/retention.sql sql/guest_sources.sql
 
 EXT_SRC = ext/invite.c ext/util.c ext/json.c ext/keys.c ext/emails.c \
           ext/clock.c ext/schema.c ext/verbs_invite.c ext/seats.c \
           ext/verbs_guest.c ext/verbs_session.c \
           ext/macro.c ext/macro_sql.c ext/outbox.c ext/audit.c ext/security.c \
-          ext/law.c ext/events.c ext/notify.c ext/retention.c
+          ext/law.c ext/rules.c ext/events.c ext/notify.c ext/retention.c
 # The dqlite-node rules (ext/dqlite.c); built everywhere, active on dqlite only.
 EXT_SRC += ext/dqlite.c
 EXT_OBJ = $(EXT_SRC:ext/%.c=$(BUILD)/%.o)
@@ -193,7 +193,7 @@ help:
 	@echo "make asan     the tests with ASan+UBSan"
 	@echo "make valgrind the SQL tests under valgrind"
 	@echo "make fuzz     each libFuzzer target for FUZZ_SECONDS (30) s (clang)"
-	@echo "make bench    verbs against bare SQLite (BENCH_ARGS=--big: 10M invites)"
+	@echo "make bench    verbs against the honest and bare floors, latency (BENCH_ARGS=--million, --big: 1M, 10M)"
 	@echo "make bench-peers  verbs from Python beside django-invitations (BENCH_PEERS_ARGS=--n 1000)"
 	@echo "make profile  instructions per call, verbs against bare SQLite (valgrind)"
 	@echo "make fresh-machine  the README's two commands on a fresh Debian root (CI)"

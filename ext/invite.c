@@ -74,6 +74,7 @@ static const struct InviteFuncDef {
     {"invite_note_expired", 0, FLAGS_VERB, invite_note_expired_func},
     {"invite_notify_pending", 0, FLAGS_VERB, invite_notify_pending_func},
     {"invite_purge", 1, FLAGS_VERB, invite_purge_func},
+    {"user_forget", 1, FLAGS_VERB, user_forget_func},
     {"session_invite", 4, FLAGS_VERB, session_invite_func},
     {"session_invite", 5, FLAGS_VERB, session_invite_func},
     {"session_join", 2, FLAGS_VERB, session_join_func},
@@ -92,6 +93,7 @@ static const struct InviteFuncDef {
     /* pure, and called by the audit trigger: never DIRECTONLY, or the
     ** trigger fails; a client without it cannot write audited tables */
     {"invite_audit_hash", 7, FLAGS_PURE, invite_audit_hash_func},
+    {"invite_audit_commit", 2, FLAGS_PURE, invite_audit_commit_func},
     /* called by the bookkeeping tables' triggers: its absence is what
     ** keeps a client without the extension from writing them */
     {"invite_law_writer", 0, SQLITE_UTF8 | SQLITE_INNOCUOUS, invite_law_writer_func},

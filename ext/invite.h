@@ -225,6 +225,38 @@ int audit_append_row(sqlite3_context *ctx, sqlite3_int64 iActor,
 int audit_record(sqlite3_context *ctx, sqlite3_int64 iActor, const char *zAction,
                  const char *zSubject, const char *zDetail);
 
+/* The rules the verbs explain (rules.c): a trigger's refusal names one as
+** "... [table.rule]". rule_refusal() returns the refusal of the last
+** statement without its name and without the first of azPrefix (a
+** 0-terminated list) it starts with, and sets *ppRule to its rule or 0.
+** sqlite3_free() the text; 0 when out of memory. */
+typedef enum InviteRuleKind {
+  RULE_SEAT_LIMIT = 1,
+  RULE_RATE_LIMIT,
+  RULE_PENDING_INVITE,
+  RULE_ACTIVE_GUEST,
+  RULE_ROLE_APP,
+  RULE_UNKNOWN_INVITER,
+  RULE_INVITER_MAY_NOT,
+  RULE_SESSION_PRESENT,
+  RULE_UNKNOWN_USER,
+  RULE_UNKNOWN_PROFILE,
+  RULE_PROFILE_DISABLED,
+  RULE_SESSION_ENDED,
+  RULE_GUEST_SOURCE
+} InviteRuleKind;
+typedef struct InviteRule {
+  const char *zName;     /* "invites.seat_limit" */
+  InviteRuleKind eKind;  /* what the verbs explain it as */
+  const char *zAudit;    /* the reason of its invite.refused event, or 0 */
+} InviteRule;
+char *rule_refusal(sqlite3 *db, const char *const *azPrefix, const InviteRule **ppRule);
+
+/* Sets the error "seat limit reached: subscription N (...) has S seats: M
+** members, E external representatives and P pending invites" (seats.c);
+** returns 0 when the subscription is unknown (nothing set). */
+int seats_explain(sqlite3_context *ctx, sqlite3_int64 iSub);
+
 /* The law's own integrity (law.c). law_diff() compares the triggers, views
 ** and indexes installed in zSchema with those the embedded SQL makes and
 ** returns a JSON object {"intact":0|1,"dropped":[..],"rewritten":[..],

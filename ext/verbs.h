@@ -40,12 +40,14 @@ INVITE_SQL_FUNC(invite_notify_pending_func);
 /* retention.c */
 INVITE_SQL_FUNC(invite_erasing_func);
 INVITE_SQL_FUNC(invite_purge_func);
+INVITE_SQL_FUNC(user_forget_func);
 /* macro_sql.c */
 INVITE_SQL_FUNC(macro_expand_func);
 INVITE_SQL_FUNC(invite_template_check_func);
 INVITE_SQL_FUNC(invite_raise_func);
 /* audit.c */
 INVITE_SQL_FUNC(invite_audit_hash_func);
+INVITE_SQL_FUNC(invite_audit_commit_func);
 INVITE_SQL_FUNC(invite_law_writer_func);
 INVITE_SQL_FUNC(invite_installing_func);
 INVITE_SQL_FUNC(invite_check_func);
