@@ -105,7 +105,7 @@ bench-peers: all
 	$(PEERS_PYTHON) tools/bench-peers/bench_peers.py --so $(CURDIR)/$(BUILD)/invite.so \
 	  --dir build/bench-peers $(BENCH_PEERS_ARGS)
 
-# Instructions per call, floor and verb side by side (valgrind's callgrind;
+# Instructions per call, the three sides (verb, honest, bare) (valgrind's callgrind;
 # each (side, operation) is a dump: build/profile/callgrind.out.N).
 PROFILE_CALLS ?= 1000
 profile: all $(BUILD)/bench
@@ -120,9 +120,9 @@ profile: all $(BUILD)/bench
 	done | awk '{ v[$$1, $$2] = $$4 / $$3 } \
 	  END { split("create redeem", ops, " "); \
 	        for (o = 1; o <= 2; o++) { op = ops[o]; \
-	          printf "invite_%s: floor %.1fk, honest floor %.1fk, verb %.1fk instructions per call (verb/honest %.2fx, verb/floor %.2fx)\n", \
-	            op, v["floor", op] / 1000, v["honest", op] / 1000, v["verb", op] / 1000, \
-	            v["verb", op] / v["honest", op], v["verb", op] / v["floor", op] } }'
+	          printf "invite_%s: bare %.1fk, honest %.1fk, verb %.1fk instructions per call (verb/honest %.2fx, verb/bare %.2fx)\n", \
+	            op, v["bare", op] / 1000, v["honest", op] / 1000, v["verb", op] / 1000, \
+	            v["verb", op] / v["honest", op], v["verb", op] / v["bare", op] } }'
 
 # ---- fuzzing: libFuzzer targets tests/fuzz/fuzz_*.c, FUZZ_SECONDS each ----
 # Each target links its own file plus the pure core it drives, listed in

@@ -153,7 +153,7 @@ make_base
 if [ "$only" != user ]; then
   say "phase 1: as root, on a fresh minbase bookworm root with only git"
   new_root as-root
-  in_root root "git clone -q /tmp/project.bundle sqlite-invite && cd sqlite-invite && git -c advice.detachedHead=false checkout -q $commit" ||
+  in_root root "git -c advice.detachedHead=false clone -q /tmp/project.bundle sqlite-invite && cd sqlite-invite && git -c advice.detachedHead=false checkout -q $commit" ||
     die "git clone failed"
   run_block root "$work/as-root.log"
   remove_root; root=
@@ -163,7 +163,7 @@ if [ "$only" != root ]; then
   say "phase 2: as a user who is not root; root pastes the one command setup prints"
   new_root as-user
   chroot "$root" useradd -m newcomer || die "useradd failed"
-  in_root newcomer "git clone -q /tmp/project.bundle sqlite-invite && cd sqlite-invite && git -c advice.detachedHead=false checkout -q $commit" ||
+  in_root newcomer "git -c advice.detachedHead=false clone -q /tmp/project.bundle sqlite-invite && cd sqlite-invite && git -c advice.detachedHead=false checkout -q $commit" ||
     die "git clone failed"
   set +e
   in_root newcomer "cd sqlite-invite && sh tools/setup.sh" > "$work/as-user-setup.log" 2>&1
