@@ -233,6 +233,7 @@ void invite_init_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
                   "no database named '%q' (ATTACH it first)", zSchema);
     return;
   }
+  if (invite_dqlite_refuse_attached(ctx, zSchema)) return;
   if (schema_select(ctx, zSchema)) return;
   zSchema = invite_conn(ctx)->zSchema; /* argv may not outlive the cache reset */
 

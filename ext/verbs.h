@@ -12,6 +12,8 @@
 INVITE_SQL_FUNC(invite_init_func);
 INVITE_SQL_FUNC(invite_version_func);
 INVITE_SQL_FUNC(invite_debug_func);
+/* dqlite.c */
+INVITE_SQL_FUNC(invite_last_error_func);
 /* clock.c */
 INVITE_SQL_FUNC(invite_clock_func);
 /* verbs_invite.c */
