@@ -53,7 +53,7 @@
 ** (--collect-atstart=no), each side creates then redeems at 10 thousand
 ** outstanding invites in one transaction; after 100 warm-up calls, only
 ** the next n calls are counted, and each (side, operation) is dumped as
-** "<side> <operation> <n>" (side: verb, floor = bare, honest). Instruction
+** "<side> <operation> <n>" (side: verb, bare, honest). Instruction
 ** counts do not move with the load of a shared machine, so they show a
 ** change that timings would drown.
 */
@@ -781,7 +781,7 @@ static void print_row(sqlite3_int64 nPending, const char *zOp, int eMode,
   fflush(stdout);
 }
 
-static const char *azSideName[] = {"verb", "floor", "honest"};
+static const char *azSideName[] = {"verb", "bare", "honest"};
 
 /* One size: the three databases filled with nPending invites, then every
 ** (operation, mode) cell measured on each side in turn, best of 2. */

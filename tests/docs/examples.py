@@ -34,13 +34,14 @@ def blocks(path):
         for n, line in enumerate(f, 1):
             line = line.rstrip("\n")
             if cur is None:
-                if re.match(r"^```sql\s*$", line):
-                    cur, start = [], n + 1
-            elif line.startswith("```"):
+                m = re.match(r"^(\s*)```sql\s*$", line)
+                if m:
+                    cur, start, indent = [], n + 1, len(m.group(1))
+            elif line.strip().startswith("```"):
                 out.append((start, cur))
                 cur = None
             else:
-                cur.append(line)
+                cur.append(line[indent:] if line[:indent].strip() == "" else line)
     return out
 
 
