@@ -149,13 +149,17 @@ int json_options(sqlite3_context *ctx, sqlite3_value *pJson, int iArg,
       /* booleans count as 0/1 */
       bOk = strcmp(zType, "integer") == 0 || strcmp(zType, "true") == 0 ||
             strcmp(zType, "false") == 0;
+    } else if (aOpt[i].eType == INVITE_OPT_OBJECT) {
+      bOk = strcmp(zType, "object") == 0;
     } else {
       bOk = strcmp(zType, "text") == 0;
     }
     if (!bOk) {
       invite_errorf(ctx, SQLITE_MISMATCH, "option '%q' must be %s, got %s",
                     zKey,
-                    aOpt[i].eType == SQLITE_INTEGER ? "an integer" : "a string",
+                    aOpt[i].eType == SQLITE_INTEGER    ? "an integer"
+                    : aOpt[i].eType == INVITE_OPT_OBJECT ? "a JSON object"
+                                                         : "a string",
                     zType);
       rc = SQLITE_MISMATCH;
       break;
