@@ -273,8 +273,8 @@ void guest_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   int nList, bManager, bInvite;
   sqlite3_int64 iBusiness, iInviter, nDays = 0;
   GuestList list = {0, 0};
-  InviteOption aOpt[OPT_GUEST_COUNT] = {{"account_manager", SQLITE_INTEGER, 0},
-                                        {"can_invite", SQLITE_INTEGER, 0},
+  InviteOption aOpt[OPT_GUEST_COUNT] = {{"account_manager", INVITE_OPT_FLAG, 0},
+                                        {"can_invite", INVITE_OPT_FLAG, 0},
                                         {"days", SQLITE_INTEGER, 0},
                                         KEY_OPTIONS};
   KeyOptions key;

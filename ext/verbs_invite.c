@@ -512,6 +512,11 @@ static sqlite3_int64 redeemer_user(sqlite3_context *ctx, sqlite3_value *pRedeeme
   if (eType == SQLITE_TEXT) {
     const char *z = (const char *)sqlite3_value_text(pRedeemer);
     int n = sqlite3_value_bytes(pRedeemer);
+    if (z == 0) {
+      sqlite3_result_error_nomem(ctx);
+      return 0;
+    }
+    if (invite_text_refused(ctx, z, n, "argument", 2, "redeemer")) return 0;
     const char *zErr = n > 1024 ? "address longer than 254 characters"
                                 : emails_normalize(z, n, zEmail);
     if (zErr) {
@@ -836,7 +841,7 @@ enum { OPT_KEEP, OPT_RESEND_DAYS, OPT_RESEND_SEND, OPT_RESEND_META, OPT_RESEND_C
 
 void invite_resend_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3_int64 iInvite, nDays = 0;
-  InviteOption aOpt[OPT_RESEND_COUNT] = {{"keep_old_keys", SQLITE_INTEGER, 0},
+  InviteOption aOpt[OPT_RESEND_COUNT] = {{"keep_old_keys", INVITE_OPT_FLAG, 0},
                                          {"days", SQLITE_INTEGER, 0},
                                          KEY_OPTIONS};
   KeyOptions key;
