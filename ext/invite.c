@@ -61,6 +61,8 @@ static const struct InviteFuncDef {
     {"invite_redeem", 2, FLAGS_VERB, invite_redeem_func},
     {"invite_redeem", 3, FLAGS_VERB, invite_redeem_func},
     {"invite_revoke", 1, FLAGS_VERB, invite_revoke_func},
+    {"invite_decline", 1, FLAGS_VERB, invite_decline_func},
+    {"invite_decline", 2, FLAGS_VERB, invite_decline_func},
     {"invite_resend", 1, FLAGS_VERB, invite_resend_func},
     {"invite_resend", 2, FLAGS_VERB, invite_resend_func},
     /* guests: write, and guest_invite returns keys */
