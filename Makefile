@@ -19,13 +19,15 @@ CURL_LIBS     := $(or $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null),-lcurl)
 # Order matters: invite_init() runs them in this order.
 SQL_FILES = sql/schema.sql sql/views.sql sql/triggers.sql sql/guests.sql \
             sql/sessions.sql sql/email.sql sql/notify.sql sql/audit.sql sql/security.sql \
-            sql/guards.sql sql/events.sql sql/retention.sql
+            sql/guards.sql sql/events.sql sql/retention.sql sql/guest_sources.sql sql/decline.sql
 
 EXT_SRC = ext/invite.c ext/util.c ext/json.c ext/keys.c ext/emails.c \
           ext/clock.c ext/schema.c ext/verbs_invite.c ext/seats.c \
           ext/verbs_guest.c ext/verbs_session.c \
           ext/macro.c ext/macro_sql.c ext/outbox.c ext/audit.c ext/security.c \
-          ext/law.c ext/events.c ext/notify.c ext/retention.c
+          ext/law.c ext/rules.c ext/events.c ext/notify.c ext/retention.c
+# The dqlite-node rules (ext/dqlite.c); built everywhere, active on dqlite only.
+EXT_SRC += ext/dqlite.c
 EXT_OBJ = $(EXT_SRC:ext/%.c=$(BUILD)/%.o)
 
 ALL_CFLAGS = $(CFLAGS) $(WARN) -fPIC -I$(BUILD) -Iext $(SQLITE_CFLAGS) $(SODIUM_CFLAGS)
@@ -39,9 +41,12 @@ all: deps $(BUILD)/invite.so build/invite.so $(BUILD)/invite-mail
 deps:
 	@CC="$(CC)" sh tools/deps.sh
 
-$(BUILD)/sql_embed.h: $(SQL_FILES) tools/embed-sql.sh tools/expand-guards.awk
+# Upgrade steps of older databases, in order (ext/schema.c runs them).
+SQL_MIGRATIONS = $(sort $(wildcard sql/migrations/*.sql))
+
+$(BUILD)/sql_embed.h: $(SQL_FILES) $(SQL_MIGRATIONS) tools/embed-sql.sh tools/expand-guards.awk
 	@mkdir -p $(BUILD)
-	sh tools/embed-sql.sh $@ $(SQL_FILES)
+	sh tools/embed-sql.sh $@ $(SQL_FILES) --migrations $(SQL_MIGRATIONS)
 
 $(BUILD)/%.o: ext/%.c ext/invite.h ext/verbs.h ext/macro.h $(BUILD)/sql_embed.h
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -103,7 +108,7 @@ bench-peers: all
 	$(PEERS_PYTHON) tools/bench-peers/bench_peers.py --so $(CURDIR)/$(BUILD)/invite.so \
 	  --dir build/bench-peers $(BENCH_PEERS_ARGS)
 
-# Instructions per call, floor and verb side by side (valgrind's callgrind;
+# Instructions per call, the three sides (verb, honest, bare) (valgrind's callgrind;
 # each (side, operation) is a dump: build/profile/callgrind.out.N).
 PROFILE_CALLS ?= 1000
 profile: all $(BUILD)/bench
@@ -118,9 +123,9 @@ profile: all $(BUILD)/bench
 	done | awk '{ v[$$1, $$2] = $$4 / $$3 } \
 	  END { split("create redeem", ops, " "); \
 	        for (o = 1; o <= 2; o++) { op = ops[o]; \
-	          printf "invite_%s: floor %.1fk, honest floor %.1fk, verb %.1fk instructions per call (verb/honest %.2fx, verb/floor %.2fx)\n", \
-	            op, v["floor", op] / 1000, v["honest", op] / 1000, v["verb", op] / 1000, \
-	            v["verb", op] / v["honest", op], v["verb", op] / v["floor", op] } }'
+	          printf "invite_%s: bare %.1fk, honest %.1fk, verb %.1fk instructions per call (verb/honest %.2fx, verb/bare %.2fx)\n", \
+	            op, v["bare", op] / 1000, v["honest", op] / 1000, v["verb", op] / 1000, \
+	            v["verb", op] / v["honest", op], v["verb", op] / v["bare", op] } }'
 
 # ---- fuzzing: libFuzzer targets tests/fuzz/fuzz_*.c, FUZZ_SECONDS each ----
 # Each target links its own file plus the pure core it drives, listed in
@@ -191,7 +196,7 @@ help:
 	@echo "make asan     the tests with ASan+UBSan"
 	@echo "make valgrind the SQL tests under valgrind"
 	@echo "make fuzz     each libFuzzer target for FUZZ_SECONDS (30) s (clang)"
-	@echo "make bench    verbs against bare SQLite (BENCH_ARGS=--big: 10M invites)"
+	@echo "make bench    verbs against the honest and bare floors, latency (BENCH_ARGS=--million, --big: 1M, 10M)"
 	@echo "make bench-peers  verbs from Python beside django-invitations (BENCH_PEERS_ARGS=--n 1000)"
 	@echo "make profile  instructions per call, verbs against bare SQLite (valgrind)"
 	@echo "make fresh-machine  the README's two commands on a fresh Debian root (CI)"

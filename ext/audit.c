@@ -28,6 +28,20 @@
 ** the newest row: kept elsewhere and given back to invite_audit_verify(head),
 ** it shows a cut tail.
 **
+** Erasable details (user_forget, issue 16): a row appended by this build
+** has a row in audit_salts with a random 16-byte salt, and the 7th field
+** hashed is not its detail but the commitment
+**
+**   invite_audit_commit(salt, detail) = BLAKE2b-256("sqlite-invite/audit-detail/v1",
+**                                       salt as a blob field, detail as a field)
+**
+** (fields encoded as above). Erasing a detail stores the commitment in
+** audit_salts, drops the salt and sets the detail NULL: the row hashes the
+** same, the detail cannot be guessed back, and an erased row must be named
+** in the "audit_rows" of a later 'user.forgotten' row, so no other row can
+** be blanked unnoticed. A row without an audit_salts row (older builds)
+** hashes its detail itself.
+**
 ** Unkeyed, the chain cannot tell the extension from a look-alike: anyone
 ** may compute BLAKE2b. Keyed, it can. The key is a secret kept outside the
 ** database: the file named by the environment variable INVITE_AUDIT_KEY_FILE
@@ -117,6 +131,23 @@ static void audit_hash(sqlite3_value **apField, const unsigned char *aKey,
   crypto_generichash_final(&st, aOut, KEYS_HASH_BYTES);
 }
 
+#define AUDIT_DETAIL_DOMAIN "sqlite-invite/audit-detail/v1"
+
+/* invite_audit_commit(salt, detail): pure, called by the audit_append
+** trigger and by the verifier. */
+void invite_audit_commit_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  crypto_generichash_state st;
+  unsigned char aOut[KEYS_HASH_BYTES];
+  crypto_generichash_init(&st, 0, 0, KEYS_HASH_BYTES);
+  crypto_generichash_update(&st, (const unsigned char *)AUDIT_DETAIL_DOMAIN,
+                            sizeof AUDIT_DETAIL_DOMAIN - 1);
+  audit_hash_field(&st, argv[0]);
+  audit_hash_field(&st, argv[1]);
+  crypto_generichash_final(&st, aOut, KEYS_HASH_BYTES);
+  sqlite3_result_blob(ctx, aOut, KEYS_HASH_BYTES, SQLITE_TRANSIENT);
+}
+
 static const unsigned char *conn_key(sqlite3_context *ctx) {
   InviteConn *p = invite_conn(ctx);
   return p->bAuditKey ? p->aAuditKey : 0;
@@ -166,9 +197,14 @@ int audit_key_from_env(InviteConn *p, char **pzErr) {
 static const char SQL_KEYED_MARK[] =
     "SELECT (SELECT count(*) FROM $S.audit_log WHERE action = 'audit.keyed'),"
     "       (SELECT count(*) FROM $S.audit_log)";
+/* The 7th hashed field: the detail, or its commitment (see above). */
+#define AUDIT_DETAIL_FIELD \
+  "CASE WHEN c.audit_id IS NULL THEN a.detail" \
+  "     WHEN c.salt IS NOT NULL THEN invite_audit_commit(c.salt, a.detail)" \
+  "     ELSE c.commitment END"
 static const char SQL_FIRST_ROW[] =
-    "SELECT prev_hash, id, at, actor, action, subject, detail, hash"
-    "  FROM $S.audit_log WHERE id = 1";
+    "SELECT a.prev_hash, a.id, a.at, a.actor, a.action, a.subject, " AUDIT_DETAIL_FIELD ", a.hash"
+    "  FROM $S.audit_log a LEFT JOIN $S.audit_salts c ON c.audit_id = a.id WHERE a.id = 1";
 
 /* Appends 'audit.keyed' when this connection has a key and the chain has no
 ** such row yet, provided the chain is new (empty, or keyed from row 1) or
@@ -273,12 +309,18 @@ void invite_audit_head_func(sqlite3_context *ctx, int argc, sqlite3_value **argv
   json_result(ctx, s);
 }
 
+/* Column 8: the row's types are right and, when its detail was erased, the
+** detail is NULL and a later 'user.forgotten' row names it. */
 static const char SQL_WALK[] =
-    "SELECT prev_hash, id, at, actor, action, subject, detail, hash,"
-    "       typeof(at) = 'text' AND typeof(action) = 'text'"
-    "       AND typeof(subject) = 'text' AND typeof(actor) IN ('integer', 'null')"
-    "       AND typeof(detail) IN ('text', 'null')"
-    "  FROM $S.audit_log ORDER BY id";
+    "SELECT a.prev_hash, a.id, a.at, a.actor, a.action, a.subject, " AUDIT_DETAIL_FIELD ", a.hash,"
+    "       typeof(a.at) = 'text' AND typeof(a.action) = 'text'"
+    "       AND typeof(a.subject) = 'text' AND typeof(a.actor) IN ('integer', 'null')"
+    "       AND typeof(a.detail) IN ('text', 'null')"
+    "       AND (c.audit_id IS NULL OR c.salt IS NOT NULL"
+    "            OR (a.detail IS NULL AND EXISTS (SELECT 1 FROM $S.audit_log f,"
+    "                  json_each(CASE WHEN json_valid(f.detail) THEN f.detail END, '$.audit_rows') j"
+    "                 WHERE f.action = 'user.forgotten' AND f.id > a.id AND j.value = a.id)))"
+    "  FROM $S.audit_log a LEFT JOIN $S.audit_salts c ON c.audit_id = a.id ORDER BY a.id";
 
 static const char SQL_HEAD_ROW[] =
     "SELECT hash FROM $S.audit_log WHERE id = ?1";

@@ -61,6 +61,8 @@ static const struct InviteFuncDef {
     {"invite_redeem", 2, FLAGS_VERB, invite_redeem_func},
     {"invite_redeem", 3, FLAGS_VERB, invite_redeem_func},
     {"invite_revoke", 1, FLAGS_VERB, invite_revoke_func},
+    {"invite_decline", 1, FLAGS_VERB, invite_decline_func},
+    {"invite_decline", 2, FLAGS_VERB, invite_decline_func},
     {"invite_resend", 1, FLAGS_VERB, invite_resend_func},
     {"invite_resend", 2, FLAGS_VERB, invite_resend_func},
     /* guests: write, and guest_invite returns keys */
@@ -74,6 +76,7 @@ static const struct InviteFuncDef {
     {"invite_note_expired", 0, FLAGS_VERB, invite_note_expired_func},
     {"invite_notify_pending", 0, FLAGS_VERB, invite_notify_pending_func},
     {"invite_purge", 1, FLAGS_VERB, invite_purge_func},
+    {"user_forget", 1, FLAGS_VERB, user_forget_func},
     {"session_invite", 4, FLAGS_VERB, session_invite_func},
     {"session_invite", 5, FLAGS_VERB, session_invite_func},
     {"session_join", 2, FLAGS_VERB, session_join_func},
@@ -87,9 +90,12 @@ static const struct InviteFuncDef {
     {"invite_audit_key", 1, FLAGS_VERB, invite_audit_key_func},
     {"invite_audit_key", 2, FLAGS_VERB, invite_audit_key_func},
     {"invite_check", 0, FLAGS_VERB, invite_check_func},
+    /* this connection's last error text (dqlite 1.11 loses it on queries) */
+    {"invite_last_error", 0, FLAGS_VERB, invite_last_error_func},
     /* pure, and called by the audit trigger: never DIRECTONLY, or the
     ** trigger fails; a client without it cannot write audited tables */
     {"invite_audit_hash", 7, FLAGS_PURE, invite_audit_hash_func},
+    {"invite_audit_commit", 2, FLAGS_PURE, invite_audit_commit_func},
     /* called by the bookkeeping tables' triggers: its absence is what
     ** keeps a client without the extension from writing them */
     {"invite_law_writer", 0, SQLITE_UTF8 | SQLITE_INNOCUOUS, invite_law_writer_func},
@@ -103,6 +109,7 @@ static void conn_release(InviteConn *p) {
   if (p && --p->nRef == 0) {
     invite_stmt_cache_clear(p);
     sqlite3_free(p->zSchema);
+    sqlite3_free(p->zLastError);
     sodium_memzero(p->aAuditKey, sizeof p->aAuditKey);
     sqlite3_free(p);
   }

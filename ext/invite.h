@@ -24,7 +24,7 @@ SQLITE_EXTENSION_INIT3
 
 #define INVITE_VERSION "0.1.0"
 /* Bumped whenever sql/ changes in a released version; see schema.c. */
-#define INVITE_SCHEMA_VERSION 1
+#define INVITE_SCHEMA_VERSION 2
 
 /* Statements cached per connection; an open-addressing table keyed by the
 ** address of the SQL template (each template is a static string). */
@@ -40,6 +40,8 @@ struct InviteConn {
   int bAuditKey;         /* aAuditKey holds the audit key (audit.c) */
   int bErasing;          /* inside invite_purge()/user_forget() (retention.c) */
   int bInstalling;       /* invite_init() is installing (invite_installing()) */
+  int eDqlite;           /* 0 not known yet, 1 plain VFS, 2 a dqlite node (dqlite.c) */
+  char *zLastError;      /* the last error raised here, for invite_last_error() */
   unsigned char aAuditKey[32];
   struct {
     const char *zTemplate; /* key: address of the static SQL template */
@@ -75,6 +77,19 @@ int invite_arg_id(sqlite3_context *ctx, sqlite3_value **argv, int i,
 int invite_arg_text(sqlite3_context *ctx, sqlite3_value **argv, int i,
                     const char *zArg, int nMax, const char **pz, int *pn);
 
+/* Offset of the first byte of z[0..n) that is NUL or not part of valid UTF-8
+** (overlong forms, surrogates and code points past U+10FFFF are invalid),
+** or -1 when the text is valid and NUL-free. */
+int invite_utf8_bad(const char *z, int n);
+/* z[0..n) with each invalid byte written as \xFF (NUL as \x00), cut with
+** "..." after about nMax bytes: safe to quote in a message. Caller frees. */
+char *invite_escape(const char *z, int n, int nMax);
+/* Non-zero, with the error "<zWhat> <iArg> (<zName>) is not valid UTF-8
+** (...)" or "... contains a NUL byte" set, when z[0..n) is refused; iArg 0
+** names it "<zWhat> '<zName>'" (an option, a column). */
+int invite_text_refused(sqlite3_context *ctx, const char *z, int n,
+                        const char *zWhat, int iArg, const char *zName);
+
 /* Returns the cached statement for zTemplate, prepared on first use with
 ** every "$S" replaced by the quoted schema name. The statement is reset and
 ** its bindings cleared; the caller resets it when done. NULL on error, with
@@ -102,6 +117,16 @@ int invite_stmt_done(sqlite3_context *ctx, sqlite3_stmt *pStmt,
 /* The message of the last error without SQLite's "stepping, " noise. */
 const char *invite_db_message(sqlite3 *db);
 
+/* ---- dqlite.c: a connection of a dqlite node ---- */
+/* Non-zero when the connection's main database is on a dqlite VFS. */
+int invite_on_dqlite(sqlite3_context *ctx);
+/* On dqlite in autocommit: sets the error and returns non-zero. */
+int invite_dqlite_refuse_autocommit(sqlite3_context *ctx);
+/* On dqlite for a schema other than main: sets the error, returns non-zero. */
+int invite_dqlite_refuse_attached(sqlite3_context *ctx, const char *zSchema);
+/* Keeps a copy of zMsg as the connection's last error. */
+void invite_last_error_set(InviteConn *p, const char *zMsg);
+
 /* ---- clock.c: the one place "now" is read ---- */
 /* Writes the current time "YYYY-MM-DD HH:MM:SS" into zOut[20]. */
 int invite_now(sqlite3_context *ctx, char zOut[20]);
@@ -117,9 +142,10 @@ void json_close(sqlite3_str *p);                /* "}" */
 ** buffer is wiped before it is freed, because results may hold keys. */
 void json_result(sqlite3_context *ctx, sqlite3_str *p);
 /* Reads an options object with json_each; unknown keys are an error. */
+#define INVITE_OPT_FLAG 100 /* true, false, 0 or 1 */
 typedef struct InviteOption {
   const char *zName;
-  int eType; /* SQLITE_INTEGER or SQLITE_TEXT */
+  int eType; /* SQLITE_INTEGER, SQLITE_TEXT or INVITE_OPT_FLAG */
   sqlite3_value *pValue; /* set when present; freed by json_options_free */
 } InviteOption;
 int json_options(sqlite3_context *ctx, sqlite3_value *pJson, int iArg,
@@ -212,6 +238,38 @@ int audit_append_row(sqlite3_context *ctx, sqlite3_int64 iActor,
 ** SAVEPOINT inside the caller's transaction. */
 int audit_record(sqlite3_context *ctx, sqlite3_int64 iActor, const char *zAction,
                  const char *zSubject, const char *zDetail);
+
+/* The rules the verbs explain (rules.c): a trigger's refusal names one as
+** "... [table.rule]". rule_refusal() returns the refusal of the last
+** statement without its name and without the first of azPrefix (a
+** 0-terminated list) it starts with, and sets *ppRule to its rule or 0.
+** sqlite3_free() the text; 0 when out of memory. */
+typedef enum InviteRuleKind {
+  RULE_SEAT_LIMIT = 1,
+  RULE_RATE_LIMIT,
+  RULE_PENDING_INVITE,
+  RULE_ACTIVE_GUEST,
+  RULE_ROLE_APP,
+  RULE_UNKNOWN_INVITER,
+  RULE_INVITER_MAY_NOT,
+  RULE_SESSION_PRESENT,
+  RULE_UNKNOWN_USER,
+  RULE_UNKNOWN_PROFILE,
+  RULE_PROFILE_DISABLED,
+  RULE_SESSION_ENDED,
+  RULE_GUEST_SOURCE
+} InviteRuleKind;
+typedef struct InviteRule {
+  const char *zName;     /* "invites.seat_limit" */
+  InviteRuleKind eKind;  /* what the verbs explain it as */
+  const char *zAudit;    /* the reason of its invite.refused event, or 0 */
+} InviteRule;
+char *rule_refusal(sqlite3 *db, const char *const *azPrefix, const InviteRule **ppRule);
+
+/* Sets the error "seat limit reached: subscription N (...) has S seats: M
+** members, E external representatives and P pending invites" (seats.c);
+** returns 0 when the subscription is unknown (nothing set). */
+int seats_explain(sqlite3_context *ctx, sqlite3_int64 iSub);
 
 /* The law's own integrity (law.c). law_diff() compares the triggers, views
 ** and indexes installed in zSchema with those the embedded SQL makes and

@@ -9,6 +9,32 @@
 */
 #include "invite.h"
 
+/* The one explanation of a full subscription, for every verb that takes or
+** reserves a seat (members, guests have none, external representatives). */
+static const char SQL_SEATS_EXPLAIN[] =
+    "SELECT b.name, a.name, u.plan, u.seats, u.members, u.externals, u.pending_invites"
+    "  FROM $S.seat_usage u, $S.businesses b, $S.apps a"
+    " WHERE u.subscription_id = ?1 AND b.id = u.business_id AND a.id = u.app_id";
+
+int seats_explain(sqlite3_context *ctx, sqlite3_int64 iSub) {
+  sqlite3_stmt *p = invite_stmt(ctx, SQL_SEATS_EXPLAIN);
+  if (p == 0) return 1;
+  sqlite3_bind_int64(p, 1, iSub);
+  int bFound = sqlite3_step(p) == SQLITE_ROW;
+  if (bFound) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT,
+                  "seat limit reached: subscription %lld (%s, %s, plan '%s') "
+                  "has %d seats: %d members, %d external representatives "
+                  "and %d pending invites",
+                  iSub, sqlite3_column_text(p, 0), sqlite3_column_text(p, 1),
+                  sqlite3_column_text(p, 2), sqlite3_column_int(p, 3),
+                  sqlite3_column_int(p, 4), sqlite3_column_int(p, 5),
+                  sqlite3_column_int(p, 6));
+  }
+  sqlite3_reset(p);
+  return bFound;
+}
+
 static const char SQL_AVAILABLE[] =
     "SELECT seats, available FROM $S.seat_usage WHERE subscription_id = ?1";
 

@@ -12,6 +12,8 @@
 INVITE_SQL_FUNC(invite_init_func);
 INVITE_SQL_FUNC(invite_version_func);
 INVITE_SQL_FUNC(invite_debug_func);
+/* dqlite.c */
+INVITE_SQL_FUNC(invite_last_error_func);
 /* clock.c */
 INVITE_SQL_FUNC(invite_clock_func);
 /* verbs_invite.c */
@@ -19,6 +21,7 @@ INVITE_SQL_FUNC(invite_create_func);
 INVITE_SQL_FUNC(invite_redeem_func);
 INVITE_SQL_FUNC(invite_peek_func);
 INVITE_SQL_FUNC(invite_revoke_func);
+INVITE_SQL_FUNC(invite_decline_func);
 INVITE_SQL_FUNC(invite_resend_func);
 /* verbs_guest.c */
 INVITE_SQL_FUNC(guest_invite_func);
@@ -38,12 +41,14 @@ INVITE_SQL_FUNC(invite_notify_pending_func);
 /* retention.c */
 INVITE_SQL_FUNC(invite_erasing_func);
 INVITE_SQL_FUNC(invite_purge_func);
+INVITE_SQL_FUNC(user_forget_func);
 /* macro_sql.c */
 INVITE_SQL_FUNC(macro_expand_func);
 INVITE_SQL_FUNC(invite_template_check_func);
 INVITE_SQL_FUNC(invite_raise_func);
 /* audit.c */
 INVITE_SQL_FUNC(invite_audit_hash_func);
+INVITE_SQL_FUNC(invite_audit_commit_func);
 INVITE_SQL_FUNC(invite_law_writer_func);
 INVITE_SQL_FUNC(invite_installing_func);
 INVITE_SQL_FUNC(invite_check_func);

@@ -162,6 +162,12 @@ static const char SQL_GUEST_PENDING[] =
     " WHERE i.email = ?1 COLLATE NOCASE AND i.business_id = ?2"
     "   AND i.kind = 'guest' AND i.redeemed_at IS NULL"
     "   AND i.revoked_at IS NULL AND i.expires_at > t.now";
+/* The domains a guest of a business may come from (guest_sources.sql). */
+static const char SQL_GUEST_SOURCES[] =
+    "SELECT (SELECT name FROM $S.businesses WHERE id = ?1),"
+    "       (SELECT group_concat(domain, ', ') FROM"
+    "          (SELECT domain FROM $S.guest_source_domains WHERE business_id = ?1"
+    "            ORDER BY domain))";
 static const char SQL_GUEST_ACTIVE[] =
     "SELECT g.id, g.expires_at FROM $S.guests g, $S.users u, $S.invite_now t"
     " WHERE g.business_id = ?2 AND g.user_id = u.id"
@@ -177,17 +183,17 @@ static void guest_invite_refused(sqlite3_context *ctx, const char *zEmail,
     guest_refused(ctx, "invites");
     return;
   }
-  char *zMsg = sqlite3_mprintf("%s", guest_trigger_message(db, "invites"));
+  static const char *const azPrefix[] = {"invites: ", 0};
+  const InviteRule *pRule;
+  char *zMsg = rule_refusal(db, azPrefix, &pRule);
   if (zMsg == 0) {
     sqlite3_result_error_nomem(ctx);
     return;
   }
-  const char *zLookup = 0;
-  if (strncmp(zMsg, "a pending guest invite", 22) == 0) {
-    zLookup = SQL_GUEST_PENDING;
-  } else if (strncmp(zMsg, "already an active guest", 23) == 0) {
-    zLookup = SQL_GUEST_ACTIVE;
-  }
+  InviteRuleKind eKind = pRule ? pRule->eKind : 0;
+  const char *zLookup = eKind == RULE_PENDING_INVITE ? SQL_GUEST_PENDING
+                        : eKind == RULE_ACTIVE_GUEST ? SQL_GUEST_ACTIVE
+                                                     : 0;
   if (zLookup) {
     sqlite3_stmt *p = invite_stmt(ctx, zLookup);
     if (p == 0) goto done;
@@ -211,7 +217,20 @@ static void guest_invite_refused(sqlite3_context *ctx, const char *zEmail,
       goto done;
     }
     sqlite3_reset(p);
-  } else if (strcmp(zMsg, "inviter may not invite guests to this business") == 0) {
+  } else if (eKind == RULE_GUEST_SOURCE) {
+    sqlite3_stmt *p = invite_stmt(ctx, SQL_GUEST_SOURCES);
+    if (p == 0) goto done;
+    sqlite3_bind_int64(p, 1, iBusiness);
+    if (sqlite3_step(p) == SQLITE_ROW) {
+      invite_errorf(ctx, SQLITE_CONSTRAINT,
+                    "'%s' is not from a guest source of business %lld (%s): its "
+                    "guests come from %s", zEmail, iBusiness, sqlite3_column_text(p, 0),
+                    sqlite3_column_text(p, 1));
+      sqlite3_reset(p);
+      goto done;
+    }
+    sqlite3_reset(p);
+  } else if (eKind == RULE_INVITER_MAY_NOT) {
     invite_errorf(ctx, SQLITE_CONSTRAINT,
                   "user %lld may not invite guests to business %lld: only its "
                   "account managers and its guests allowed to invite guests may",
@@ -253,8 +272,8 @@ void guest_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   int nList, bManager, bInvite;
   sqlite3_int64 iBusiness, iInviter, nDays = 0;
   GuestList list = {0, 0};
-  InviteOption aOpt[OPT_GUEST_COUNT] = {{"account_manager", SQLITE_INTEGER, 0},
-                                        {"can_invite", SQLITE_INTEGER, 0},
+  InviteOption aOpt[OPT_GUEST_COUNT] = {{"account_manager", INVITE_OPT_FLAG, 0},
+                                        {"can_invite", INVITE_OPT_FLAG, 0},
                                         {"days", SQLITE_INTEGER, 0}};
   InviteTx tx = {0, 0};
   sqlite3_str *pOut = 0;

@@ -36,6 +36,7 @@ typedef struct InviteRow {
   const char *zExpires, *zRedeemed, *zRevoked;
   const char *zNow;
   sqlite3_int64 iBusiness;
+  const char *zDeclined; /* set with zRevoked when the invitee declined */
 } InviteRow;
 
 /* The clock as a scalar subquery: one lookup of the clock row, and the
@@ -43,7 +44,7 @@ typedef struct InviteRow {
 #define INVITE_ROW_COLUMNS                                                     \
   "i.id, i.kind, i.email, i.user_id, i.first_name, i.last_name, "              \
   "i.expires_at, i.redeemed_at, i.revoked_at, "                                \
-  "(SELECT now FROM $S.invite_now), i.business_id"
+  "(SELECT now FROM $S.invite_now), i.business_id, i.declined_at"
 
 static void invite_row_read(sqlite3_stmt *p, InviteRow *r) {
   r->id = sqlite3_column_int64(p, 0);
@@ -57,6 +58,7 @@ static void invite_row_read(sqlite3_stmt *p, InviteRow *r) {
   r->zRevoked = (const char *)sqlite3_column_text(p, 8);
   r->zNow = (const char *)sqlite3_column_text(p, 9);
   r->iBusiness = sqlite3_column_int64(p, 10);
+  r->zDeclined = (const char *)sqlite3_column_text(p, 11);
 }
 
 static const char SQL_BY_KEY[] =
@@ -96,7 +98,7 @@ static sqlite3_stmt *invite_find_by_key(sqlite3_context *ctx,
   if (pStmt == 0) return 0;
   sqlite3_bind_blob(pStmt, 1, aHash, KEYS_HASH_BYTES, SQLITE_STATIC);
   rc = sqlite3_step(pStmt);
-  if (rc == SQLITE_ROW && sqlite3_column_int(pStmt, 11)) {
+  if (rc == SQLITE_ROW && sqlite3_column_int(pStmt, 12)) {
     invite_row_read(pStmt, pRow);
     return pStmt;
   }
@@ -135,6 +137,9 @@ static int invite_refuse_state(sqlite3_context *ctx, const InviteRow *r) {
   if (r->zRedeemed) {
     invite_errorf(ctx, SQLITE_CONSTRAINT, "key already used on %s UTC",
                   r->zRedeemed);
+  } else if (r->zDeclined) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was declined on %s UTC",
+                  r->id, r->zDeclined);
   } else if (r->zRevoked) {
     invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was revoked on %s UTC",
                   r->id, r->zRevoked);
@@ -197,11 +202,6 @@ int invite_key_finish(sqlite3_context *ctx, InviteTx *pTx, const char *zKind,
 }
 
 /* When a trigger refused the write, says why in the caller's words. */
-static const char SQL_SEATS[] =
-    "SELECT u.subscription_id, b.name, a.name, u.plan, u.seats, u.members,"
-    "       u.pending_invites, u.used, u.reserved, u.externals"
-    "  FROM $S.seat_usage u, $S.businesses b, $S.apps a"
-    " WHERE u.subscription_id = ?1 AND b.id = u.business_id AND a.id = u.app_id";
 static const char SQL_PENDING[] =
     "SELECT i.id, i.expires_at FROM $S.invites i, $S.invite_now t"
     " WHERE i.email = ?1 COLLATE NOCASE AND +i.subscription_id = ?2"
@@ -221,59 +221,44 @@ static int row_exists(sqlite3_context *ctx, const char *zSql, sqlite3_int64 id) 
   return b;
 }
 
-/* Returns "seat_limit" or "rate_limit" for the refusals that are audited
-** (after the rollback), else NULL. */
+/* Turns the trigger's refusal into a message with the details, by the rule
+** it names (rules.c). Returns the audit reason of its rule ("seat_limit",
+** "rate_limit") for the refusals that are audited after the rollback, else
+** NULL. */
 static const char *explain_refusal(sqlite3_context *ctx, sqlite3_int64 iSub,
                                    sqlite3_int64 iRole, sqlite3_int64 iInviter,
                                    const char *zEmail) {
-  sqlite3 *db = sqlite3_context_db_handle(ctx);
-  const char *zAudit = 0;
-  char *zMsg = sqlite3_mprintf("%s", invite_db_message(db));
+  static const char *const azPrefix[] = {"invites: ", "members: ", 0};
+  const InviteRule *pRule;
+  char *zMsg = rule_refusal(sqlite3_context_db_handle(ctx), azPrefix, &pRule);
   if (zMsg == 0) {
     sqlite3_result_error_nomem(ctx);
     return 0;
   }
-  const char *z = zMsg;
-  if (strncmp(z, "invites: ", 9) == 0 || strncmp(z, "members: ", 9) == 0) z += 9;
-  if (strcmp(z, "seat limit reached") == 0) {
-    zAudit = "seat_limit";
-    sqlite3_stmt *p = invite_stmt(ctx, SQL_SEATS);
-    if (p == 0) goto done;
-    sqlite3_bind_int64(p, 1, iSub);
-    if (sqlite3_step(p) == SQLITE_ROW) {
-      /* External representatives present in sessions hold licences too. */
-      char zExt[64] = "";
-      if (sqlite3_column_int(p, 9) > 0) {
-        sqlite3_snprintf(sizeof zExt, zExt, ", %d external representatives",
-                         sqlite3_column_int(p, 9));
+  const char *zAudit = pRule ? pRule->zAudit : 0;
+  switch (pRule ? pRule->eKind : 0) {
+  case RULE_SEAT_LIMIT:
+    if (seats_explain(ctx, iSub)) goto done;
+    break;
+  case RULE_PENDING_INVITE:
+    if (zEmail) {
+      sqlite3_stmt *p = invite_stmt(ctx, SQL_PENDING);
+      if (p == 0) goto done;
+      sqlite3_bind_text(p, 1, zEmail, -1, SQLITE_STATIC);
+      sqlite3_bind_int64(p, 2, iSub);
+      if (sqlite3_step(p) == SQLITE_ROW) {
+        invite_errorf(ctx, SQLITE_CONSTRAINT,
+                      "invite %lld for '%s' to subscription %lld is still pending "
+                      "(until %s UTC): use invite_resend(%lld)",
+                      sqlite3_column_int64(p, 0), zEmail, iSub,
+                      sqlite3_column_text(p, 1), sqlite3_column_int64(p, 0));
+        sqlite3_reset(p);
+        goto done;
       }
-      invite_errorf(ctx, SQLITE_CONSTRAINT,
-                    "seat limit reached: subscription %lld (%s, %s, plan '%s') "
-                    "has %d seats: %d members%s and %d pending invites",
-                    iSub, sqlite3_column_text(p, 1), sqlite3_column_text(p, 2),
-                    sqlite3_column_text(p, 3), sqlite3_column_int(p, 4),
-                    sqlite3_column_int(p, 5), zExt, sqlite3_column_int(p, 6));
       sqlite3_reset(p);
-      goto done;
     }
-    sqlite3_reset(p);
-  } else if (strncmp(z, "a pending invite for this person", 32) == 0 && zEmail) {
-    sqlite3_stmt *p = invite_stmt(ctx, SQL_PENDING);
-    if (p == 0) goto done;
-    sqlite3_bind_text(p, 1, zEmail, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(p, 2, iSub);
-    if (sqlite3_step(p) == SQLITE_ROW) {
-      invite_errorf(ctx, SQLITE_CONSTRAINT,
-                    "invite %lld for '%s' to subscription %lld is still pending "
-                    "(until %s UTC): use invite_resend(%lld)",
-                    sqlite3_column_int64(p, 0), zEmail, iSub,
-                    sqlite3_column_text(p, 1), sqlite3_column_int64(p, 0));
-      sqlite3_reset(p);
-      goto done;
-    }
-    sqlite3_reset(p);
-  } else if (strcmp(z, "inviter has reached the limit of invites in 24 hours") == 0) {
-    zAudit = "rate_limit";
+    break;
+  case RULE_RATE_LIMIT: {
     sqlite3_stmt *p = invite_stmt(ctx, SQL_SUB_BUSINESS);
     if (p == 0) goto done;
     sqlite3_bind_int64(p, 1, iSub);
@@ -281,17 +266,24 @@ static const char *explain_refusal(sqlite3_context *ctx, sqlite3_int64 iSub,
     sqlite3_reset(p);
     security_explain_rate_limit(ctx, iInviter, iBusiness);
     goto done;
-  } else if (strcmp(z, "role belongs to another app than the subscription") == 0 &&
-             iRole && !row_exists(ctx, SQL_ROLE_EXISTS, iRole)) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown role %lld", iRole);
-    goto done;
-  } else if ((strcmp(z, "unknown inviter") == 0 ||
-              strcmp(z, "inviter may not invite to this subscription") == 0) &&
-             iInviter && !row_exists(ctx, SQL_USER_EXISTS, iInviter)) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown inviter: no user %lld", iInviter);
-    goto done;
   }
-  invite_errorf(ctx, SQLITE_CONSTRAINT, "%s", z);
+  case RULE_ROLE_APP:
+    if (iRole && !row_exists(ctx, SQL_ROLE_EXISTS, iRole)) {
+      invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown role %lld", iRole);
+      goto done;
+    }
+    break;
+  case RULE_UNKNOWN_INVITER:
+  case RULE_INVITER_MAY_NOT:
+    if (iInviter && !row_exists(ctx, SQL_USER_EXISTS, iInviter)) {
+      invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown inviter: no user %lld", iInviter);
+      goto done;
+    }
+    break;
+  default:
+    break;
+  }
+  invite_errorf(ctx, SQLITE_CONSTRAINT, "%s", zMsg);
 done:
   sqlite3_free(zMsg);
   return zAudit;
@@ -514,6 +506,11 @@ static sqlite3_int64 redeemer_user(sqlite3_context *ctx, sqlite3_value *pRedeeme
   if (eType == SQLITE_TEXT) {
     const char *z = (const char *)sqlite3_value_text(pRedeemer);
     int n = sqlite3_value_bytes(pRedeemer);
+    if (z == 0) {
+      sqlite3_result_error_nomem(ctx);
+      return 0;
+    }
+    if (invite_text_refused(ctx, z, n, "argument", 2, "redeemer")) return 0;
     const char *zErr = n > 1024 ? "address longer than 254 characters"
                                 : emails_normalize(z, n, zEmail);
     if (zErr) {
@@ -828,7 +825,7 @@ enum { OPT_KEEP, OPT_RESEND_DAYS, OPT_RESEND_COUNT };
 
 void invite_resend_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3_int64 iInvite, nDays = 0;
-  InviteOption aOpt[OPT_RESEND_COUNT] = {{"keep_old_keys", SQLITE_INTEGER, 0},
+  InviteOption aOpt[OPT_RESEND_COUNT] = {{"keep_old_keys", INVITE_OPT_FLAG, 0},
                                          {"days", SQLITE_INTEGER, 0}};
   InviteTx tx = {0, 0};
   char zKey[KEYS_TEXT_CHARS + 1];
@@ -935,4 +932,58 @@ done:
   sodium_memzero(zKey, sizeof zKey);
   sqlite3_free(zUrl);
   json_options_free(aOpt, OPT_RESEND_COUNT);
+}
+
+/* ---- invite_decline(key [, reason]) ---- */
+
+#define DECLINE_REASON_MAX_BYTES 1000
+
+static const char SQL_DECLINE[] =
+    "UPDATE $S.invites SET revoked_at = ?2, declined_at = ?2, decline_reason = ?3"
+    " WHERE id = ?1 AND redeemed_at IS NULL AND revoked_at IS NULL";
+
+/* The invitee says no: the invite ends declined (state 'declined'), its
+** seat reservation and its key with it. A refused decline (unknown,
+** replaced, used, revoked, declined or expired key) changes nothing. */
+void invite_decline_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  unsigned char aHash[KEYS_HASH_BYTES];
+  if (arg_key(ctx, argv, aHash)) return;
+  const char *zReason = 0;
+  if (argc > 1 && sqlite3_value_type(argv[1]) != SQLITE_NULL &&
+      invite_arg_text(ctx, argv, 1, "reason", DECLINE_REASON_MAX_BYTES, &zReason, 0)) {
+    return;
+  }
+  InviteTx tx;
+  if (invite_verb_begin(ctx, &tx)) return;
+  InviteRow row;
+  const char *zWhy = 0;
+  sqlite3_int64 iOld = 0;
+  sqlite3_stmt *p = invite_find_by_key(ctx, aHash, &row, &zWhy, &iOld);
+  sodium_memzero(aHash, sizeof aHash);
+  if (p == 0) goto fail;
+  if (invite_refuse_state(ctx, &row)) {
+    sqlite3_reset(p);
+    goto fail;
+  }
+  sqlite3_int64 iInvite = row.id;
+  char zNow[20];
+  memcpy(zNow, row.zNow, sizeof zNow - 1);
+  zNow[sizeof zNow - 1] = 0;
+  sqlite3_reset(p);
+  sqlite3_stmt *pDecline = invite_stmt(ctx, SQL_DECLINE);
+  if (pDecline == 0) goto fail;
+  sqlite3_bind_int64(pDecline, 1, iInvite);
+  sqlite3_bind_text(pDecline, 2, zNow, -1, SQLITE_TRANSIENT);
+  if (zReason) sqlite3_bind_text(pDecline, 3, zReason, -1, SQLITE_TRANSIENT);
+  if (invite_stmt_done(ctx, pDecline, "cannot decline the invite")) goto fail;
+  if (invite_verb_end(ctx, &tx, 1)) return;
+  sqlite3_str *s = sqlite3_str_new(sqlite3_context_db_handle(ctx));
+  json_open(s);
+  json_key(s, "invite_id"), json_int(s, iInvite);
+  json_key(s, "state"), json_text(s, "declined");
+  json_close(s);
+  json_result(ctx, s);
+  return;
+fail:
+  invite_verb_end(ctx, &tx, 0);
 }

@@ -27,11 +27,6 @@
 
 /* ---- explaining a refusal ---- */
 
-static const char SQL_SEATS[] =
-    "SELECT b.name, a.name, u.plan, u.seats, u.members, u.externals,"
-    "       u.pending_invites"
-    "  FROM $S.seat_usage u, $S.businesses b, $S.apps a"
-    " WHERE u.subscription_id = ?1 AND b.id = u.business_id AND a.id = u.app_id";
 static const char SQL_USER_EXISTS[] = "SELECT 1 FROM $S.users WHERE id = ?1";
 static const char SQL_PROFILE[] =
     "SELECT name FROM $S.security_profiles WHERE id = ?1";
@@ -54,64 +49,58 @@ static int session_lookup(sqlite3_context *ctx, const char *zSql,
   return bRow;
 }
 
-/* The trigger's message, without its table prefix, turned into one that
-** names what was refused; zUserRole says what iUser is ("inviter", "user"). */
+/* The trigger's refusal, by the rule it names (rules.c), turned into one
+** that names what was refused; zUserRole says what iUser is ("inviter",
+** "user"). */
 static void session_explain(sqlite3_context *ctx, sqlite3_int64 iSession,
                             const char *zUserRole, sqlite3_int64 iUser,
                             sqlite3_int64 iProfile, sqlite3_int64 iSub) {
-  sqlite3 *db = sqlite3_context_db_handle(ctx);
-  char *zMsg = sqlite3_mprintf("%s", invite_db_message(db));
+  static const char *const azPrefix[] = {"invites: ", "session_members: ", 0};
+  const InviteRule *pRule;
+  char *zMsg = rule_refusal(sqlite3_context_db_handle(ctx), azPrefix, &pRule);
   char zText[256];
   if (zMsg == 0) {
     sqlite3_result_error_nomem(ctx);
     return;
   }
-  const char *z = zMsg;
-  if (strncmp(z, "invites: ", 9) == 0) z += 9;
-  if (strncmp(z, "session_members: ", 17) == 0) z += 17;
-  if (strncmp(z, "seat limit reached", 18) == 0 && iSub) {
-    sqlite3_stmt *p = invite_stmt(ctx, SQL_SEATS);
-    if (p == 0) goto done;
-    sqlite3_bind_int64(p, 1, iSub);
-    if (sqlite3_step(p) == SQLITE_ROW) {
-      invite_errorf(ctx, SQLITE_CONSTRAINT,
-                    "seat limit reached: subscription %lld (%s, %s, plan '%s') "
-                    "has %d seats: %d members, %d external representatives "
-                    "and %d pending invites",
-                    iSub, sqlite3_column_text(p, 0), sqlite3_column_text(p, 1),
-                    sqlite3_column_text(p, 2), sqlite3_column_int(p, 3),
-                    sqlite3_column_int(p, 4), sqlite3_column_int(p, 5),
-                    sqlite3_column_int(p, 6));
-      sqlite3_reset(p);
+  switch (pRule ? pRule->eKind : 0) {
+  case RULE_SEAT_LIMIT:
+    if (iSub && seats_explain(ctx, iSub)) goto done;
+    break;
+  case RULE_SESSION_PRESENT:
+  case RULE_UNKNOWN_USER:
+    if (!session_lookup(ctx, SQL_USER_EXISTS, iUser, 0, 0)) {
+      invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown %s: no user %lld", zUserRole, iUser);
       goto done;
     }
-    sqlite3_reset(p);
-  } else if ((strcmp(z, "only a representative present in the session may invite to it") == 0 ||
-              strcmp(z, "unknown user") == 0) &&
-             !session_lookup(ctx, SQL_USER_EXISTS, iUser, 0, 0)) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown %s: no user %lld", zUserRole, iUser);
-    goto done;
-  } else if (strcmp(z, "only a representative present in the session may invite to it") == 0) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT,
-                  "user %lld is not present in session %lld as its owner or a "
-                  "licensed member: only they may invite", iUser, iSession);
-    goto done;
-  } else if (strcmp(z, "unknown security profile") == 0) {
+    if (pRule->eKind == RULE_SESSION_PRESENT) {
+      invite_errorf(ctx, SQLITE_CONSTRAINT,
+                    "user %lld is not present in session %lld as its owner or a "
+                    "licensed member: only they may invite", iUser, iSession);
+      goto done;
+    }
+    break;
+  case RULE_UNKNOWN_PROFILE:
     invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown security profile %lld", iProfile);
     goto done;
-  } else if (strcmp(z, "security profile is not enabled for access invite") == 0 &&
-             session_lookup(ctx, SQL_PROFILE, iProfile, zText, sizeof zText)) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT,
-                  "security profile %lld ('%q') is not enabled for access invite",
-                  iProfile, zText);
-    goto done;
-  } else if (strcmp(z, "the session has ended") == 0 &&
-             session_lookup(ctx, SQL_SESSION_ENDED, iSession, zText, sizeof zText)) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "session %lld ended on %s UTC",
-                  iSession, zText);
-    goto done;
+  case RULE_PROFILE_DISABLED:
+    if (session_lookup(ctx, SQL_PROFILE, iProfile, zText, sizeof zText)) {
+      invite_errorf(ctx, SQLITE_CONSTRAINT,
+                    "security profile %lld ('%q') is not enabled for access invite",
+                    iProfile, zText);
+      goto done;
+    }
+    break;
+  case RULE_SESSION_ENDED:
+    if (session_lookup(ctx, SQL_SESSION_ENDED, iSession, zText, sizeof zText)) {
+      invite_errorf(ctx, SQLITE_CONSTRAINT, "session %lld ended on %s UTC", iSession, zText);
+      goto done;
+    }
+    break;
+  default:
+    break;
   }
-  invite_errorf(ctx, SQLITE_CONSTRAINT, "%s", z);
+  invite_errorf(ctx, SQLITE_CONSTRAINT, "%s", zMsg);
 done:
   sqlite3_free(zMsg);
 }

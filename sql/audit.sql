@@ -39,7 +39,10 @@ CREATE TABLE IF NOT EXISTS $S.audit_log(
 CREATE INDEX IF NOT EXISTS $S.audit_redeem_failures
   ON audit_log(subject, at) WHERE action = 'invite.redeem_failed';
 
+-- user_forget() alone (invite_erasing() = 1) may clear a row's detail; see
+-- audit_salts below and audit_log_check_erasure in sql/retention.sql.
 CREATE TRIGGER $S.audit_log_no_update BEFORE UPDATE ON audit_log
+WHEN invite_erasing() IS NOT 1
 BEGIN
   SELECT RAISE(ABORT, 'audit_log: the audit log is append-only');
 END;
@@ -48,6 +51,23 @@ CREATE TRIGGER $S.audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN
   SELECT RAISE(ABORT, 'audit_log: the audit log is append-only');
 END;
+
+-- Erasable details (issue 16): each row appended by this build gets a random
+-- salt here, and its hash covers the commitment
+-- invite_audit_commit(salt, detail) = BLAKE2b-256 of salt and detail in
+-- place of the detail itself. user_forget() erases a person's details by
+-- storing the commitment, dropping the salt and clearing the detail: the
+-- chain still verifies, the detail cannot be guessed back from the
+-- commitment (the salt is gone), and any other change of a detail still
+-- fails verification. An erased row must be named by a later
+-- 'user.forgotten' row (invite_audit_verify checks it), so an erasure
+-- cannot be faked to hide a row. Rows without a salt row (appended before
+-- this build) hash their detail directly, as before, and cannot be erased.
+CREATE TABLE IF NOT EXISTS $S.audit_salts(
+  audit_id   INTEGER PRIMARY KEY,  -- audit_log.id
+  salt       BLOB,                 -- 16 random bytes; NULL once erased
+  commitment BLOB                  -- set when erased: invite_audit_commit(salt, detail)
+);
 
 -- The one way rows get into audit_log.
 CREATE VIEW $S.audit_append AS
@@ -62,6 +82,10 @@ BEGIN
   -- Text values are cast to TEXT, so what is hashed is what is stored.
   -- VALUES with scalar subqueries (each one index seek) measured faster
   -- than a joined subquery here (about 4 vs 9 us per event).
+  -- The salt first (REPLACE: a row planted for a future id by plain SQL
+  -- is overwritten, never trusted), then the row hashing its commitment.
+  INSERT OR REPLACE INTO audit_salts(audit_id, salt, commitment)
+  VALUES ((SELECT coalesce(max(id), 0) + 1 FROM audit_log), randomblob(16), NULL);
   INSERT INTO audit_log(id, at, actor, action, subject, detail, prev_hash, hash)
   VALUES ((SELECT coalesce(max(id), 0) + 1 FROM audit_log),
           (SELECT now FROM invite_now), NEW.actor, CAST(NEW.action AS TEXT),
@@ -71,7 +95,10 @@ BEGIN
                             (SELECT coalesce(max(id), 0) + 1 FROM audit_log),
                             (SELECT now FROM invite_now), NEW.actor,
                             CAST(NEW.action AS TEXT), CAST(NEW.subject AS TEXT),
-                            CAST(NEW.detail AS TEXT)));
+                            invite_audit_commit(
+                              (SELECT salt FROM audit_salts
+                                WHERE audit_id = (SELECT coalesce(max(id), 0) + 1 FROM audit_log)),
+                              CAST(NEW.detail AS TEXT))));
 END;
 
 -- The log for people: time, who (with email), what, to what, details.
@@ -114,7 +141,7 @@ BEGIN
 END;
 
 CREATE TRIGGER $S.audit_invite_revoked AFTER UPDATE OF revoked_at ON invites
-WHEN OLD.revoked_at IS NULL AND NEW.revoked_at IS NOT NULL
+WHEN OLD.revoked_at IS NULL AND NEW.revoked_at IS NOT NULL AND NEW.declined_at IS NULL
 BEGIN
   INSERT INTO audit_append(actor, action, subject, detail)
   VALUES (NULL, 'invite.revoked', 'invite:' || NEW.id,

@@ -347,8 +347,10 @@ BEGIN
                       'name', json_array(OLD.name, NEW.name)));
 END;
 
+-- (Not while user_forget() erases the address: it audits user.forgotten,
+-- without the address.)
 CREATE TRIGGER $S.audit_user_email_changed AFTER UPDATE OF email ON users
-WHEN NEW.email IS NOT OLD.email COLLATE NOCASE
+WHEN NEW.email IS NOT OLD.email COLLATE NOCASE AND invite_erasing() IS NOT 1
 BEGIN
   INSERT INTO audit_append(actor, action, subject, detail)
   VALUES (NULL, 'user.email_changed', 'user:' || NEW.id,

@@ -164,7 +164,7 @@ BEGIN
       OR typeof(NEW.account_manager) <> 'integer' OR typeof(NEW.can_invite) <> 'integer';
   SELECT RAISE(ABORT, 'invites: access_days of a guest invite must be a whole number from 1 to 3650')
    WHERE typeof(NEW.access_days) <> 'integer' OR NEW.access_days NOT BETWEEN 1 AND 3650;
-  SELECT RAISE(ABORT, 'invites: inviter may not invite guests to this business')
+  SELECT RAISE(ABORT, 'invites: inviter may not invite guests to this business [invites.guest_inviter]')
    WHERE NOT EXISTS (SELECT 1 FROM business_managers
                       WHERE business_id = NEW.business_id AND user_id = NEW.inviter_id)
      AND NOT EXISTS (SELECT 1 FROM guests g, invite_now t
@@ -174,12 +174,12 @@ BEGIN
    WHERE NEW.account_manager = 1
      AND NOT EXISTS (SELECT 1 FROM business_managers
                       WHERE business_id = NEW.business_id AND user_id = NEW.inviter_id);
-  SELECT RAISE(ABORT, 'invites: already an active guest of this business (renew instead)')
+  SELECT RAISE(ABORT, 'invites: already an active guest of this business (renew instead) [invites.active_guest]')
    WHERE EXISTS (SELECT 1 FROM guests g, users u, invite_now t
                   WHERE g.business_id = NEW.business_id AND g.user_id = u.id
                     AND u.email = NEW.email COLLATE NOCASE
                     AND g.ended_at IS NULL AND g.expires_at > t.now);
-  SELECT RAISE(ABORT, 'invites: a pending guest invite for this person and business exists (resend it)')
+  SELECT RAISE(ABORT, 'invites: a pending guest invite for this person and business exists (resend it) [invites.pending_guest_invite]')
    WHERE EXISTS (SELECT 1 FROM invites i, invite_now t
                   WHERE i.email = NEW.email COLLATE NOCASE
                     AND i.business_id = NEW.business_id AND i.kind = 'guest'
@@ -192,7 +192,7 @@ END;
 CREATE TRIGGER $S.invites_revive_guest AFTER UPDATE OF expires_at ON invites
 WHEN NEW.kind = 'guest' AND NEW.redeemed_at IS NULL AND NEW.revoked_at IS NULL
 BEGIN
-  SELECT RAISE(ABORT, 'invites: a pending guest invite for this person and business exists (resend it)')
+  SELECT RAISE(ABORT, 'invites: a pending guest invite for this person and business exists (resend it) [invites.pending_guest_invite]')
    WHERE EXISTS (SELECT 1 FROM invites i, invite_now t
                   WHERE i.email = NEW.email COLLATE NOCASE AND i.id <> NEW.id
                     AND i.business_id = NEW.business_id AND i.kind = 'guest'

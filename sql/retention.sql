@@ -47,3 +47,56 @@ SELECT i.id AS invite_id, i.kind,
         OR EXISTS (SELECT 1 FROM outbox o WHERE o.invite_id = i.id)) AS referenced
   FROM invites i, invite_now t
  WHERE i.redeemed_at IS NOT NULL OR i.revoked_at IS NOT NULL OR i.expires_at <= t.now;
+
+-- ---- user_forget(): the roster and the audit details ----
+
+CREATE TRIGGER $S.session_members_check_erasure BEFORE UPDATE ON session_members
+WHEN invite_erasing() IS 1
+BEGIN
+  SELECT RAISE(ABORT, 'session_members: an erasure only clears display_name and comments')
+   WHERE (NEW.display_name IS NOT OLD.display_name AND NEW.display_name IS NOT NULL)
+      OR (NEW.comments IS NOT OLD.comments AND NEW.comments IS NOT NULL)
+      OR NEW.id IS NOT OLD.id OR NEW.session_id IS NOT OLD.session_id
+      OR NEW.user_id IS NOT OLD.user_id OR NEW.kind IS NOT OLD.kind
+      OR NEW.profile_id IS NOT OLD.profile_id OR NEW.invite_id IS NOT OLD.invite_id
+      OR NEW.joined_at IS NOT OLD.joined_at OR NEW.left_at IS NOT OLD.left_at
+      OR NEW.left_reason IS NOT OLD.left_reason;
+END;
+
+-- An audit row changes only by the erasure of its detail: detail to NULL,
+-- after its salt row holds the commitment (so the chain still verifies).
+CREATE TRIGGER $S.audit_log_check_erasure BEFORE UPDATE ON audit_log
+WHEN invite_erasing() IS 1
+BEGIN
+  SELECT RAISE(ABORT, 'audit_log: an erasure only clears the detail of a row whose commitment is kept')
+   WHERE NEW.detail IS NOT NULL OR NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at
+      OR NEW.actor IS NOT OLD.actor OR NEW.action IS NOT OLD.action
+      OR NEW.subject IS NOT OLD.subject OR NEW.prev_hash IS NOT OLD.prev_hash
+      OR NEW.hash IS NOT OLD.hash
+      OR NOT EXISTS (SELECT 1 FROM audit_salts WHERE audit_id = OLD.id
+                        AND salt IS NULL AND length(commitment) = 32);
+END;
+
+-- The salts (sql/audit.sql): made with their row, changed only by an
+-- erasure (salt to NULL, commitment of the detail kept), never deleted. A
+-- row planted for a future id is replaced by the next append.
+CREATE TRIGGER $S.audit_salts_check_insert BEFORE INSERT ON audit_salts
+BEGIN
+  SELECT RAISE(ABORT, 'audit_salts: a salt is made with its audit row')
+   WHERE NEW.audit_id <= (SELECT coalesce(max(id), 0) FROM audit_log);
+END;
+
+CREATE TRIGGER $S.audit_salts_check_update BEFORE UPDATE ON audit_salts
+BEGIN
+  SELECT RAISE(ABORT, 'audit_salts: a salt changes only when user_forget() erases its detail')
+   WHERE invite_erasing() IS NOT 1
+      OR NEW.audit_id IS NOT OLD.audit_id OR OLD.salt IS NULL OR NEW.salt IS NOT NULL
+      OR NEW.commitment IS NOT invite_audit_commit(OLD.salt,
+                                 (SELECT detail FROM audit_log WHERE id = OLD.audit_id));
+END;
+
+CREATE TRIGGER $S.audit_salts_no_delete BEFORE DELETE ON audit_salts
+WHEN OLD.audit_id <= (SELECT coalesce(max(id), 0) FROM audit_log)
+BEGIN
+  SELECT RAISE(ABORT, 'audit_salts: salts are kept with the audit log');
+END;

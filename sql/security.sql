@@ -47,7 +47,7 @@ BEGIN
           coalesce((SELECT seq FROM invite_rate WHERE inviter_id = NEW.inviter_id
                      ORDER BY seq DESC LIMIT 1), 0) + 1,
           (SELECT now FROM invite_now));
-  SELECT RAISE(ABORT, 'invites: inviter has reached the limit of invites in 24 hours')
+  SELECT RAISE(ABORT, 'invites: inviter has reached the limit of invites in 24 hours [invites.rate_limit]')
     FROM invite_settings s
    WHERE s.business_id = NEW.business_id AND s.name = 'invites_per_inviter_per_day'
      AND CAST(s.value AS INTEGER) > 0

@@ -193,13 +193,13 @@ CREATE TRIGGER $S.session_members_check_insert BEFORE INSERT ON session_members
 BEGIN
   SELECT RAISE(ABORT, 'session_members: unknown session')
    WHERE NOT EXISTS (SELECT 1 FROM sessions WHERE id = NEW.session_id);
-  SELECT RAISE(ABORT, 'session_members: the session has ended')
+  SELECT RAISE(ABORT, 'session_members: the session has ended [session_members.session_ended]')
    WHERE EXISTS (SELECT 1 FROM sessions WHERE id = NEW.session_id AND ended_at IS NOT NULL);
   SELECT RAISE(ABORT, 'session_members: a new row must be present (left_at NULL)')
    WHERE NEW.left_at IS NOT NULL OR NEW.left_reason IS NOT NULL;
   SELECT RAISE(ABORT, 'session_members: joined_at must be a timestamp')
    WHERE NEW.joined_at IS NOT NULL AND datetime(NEW.joined_at) IS NOT NEW.joined_at;
-  SELECT RAISE(ABORT, 'session_members: unknown user')
+  SELECT RAISE(ABORT, 'session_members: unknown user [session_members.unknown_user]')
    WHERE NEW.user_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users WHERE id = NEW.user_id);
   SELECT RAISE(ABORT, 'session_members: an external representative can never be the session owner')
    WHERE NEW.kind = 'external'
@@ -235,7 +235,7 @@ BEGIN
                         AND i.profile_id IS NEW.profile_id
                         AND i.display_name IS NEW.display_name
                         AND i.comments IS NEW.comments);
-  SELECT RAISE(ABORT, 'session_members: security profile is not enabled for access invite')
+  SELECT RAISE(ABORT, 'session_members: security profile is not enabled for access invite [session_members.profile_disabled]')
    WHERE NEW.kind = 'external'
      AND NOT EXISTS (SELECT 1 FROM security_profiles
                       WHERE id = NEW.profile_id AND enabled_for_invite = 1);
@@ -256,13 +256,16 @@ END;
 CREATE TRIGGER $S.session_members_seats_insert AFTER INSERT ON session_members
 WHEN NEW.kind = 'external'
 BEGIN
-  SELECT RAISE(ABORT, 'session_members: seat limit reached: no licence left for an external representative')
+  SELECT RAISE(ABORT, 'session_members: seat limit reached: no licence left for an external representative [session_members.seat_limit]')
     FROM sessions s, seat_usage u
    WHERE s.id = NEW.session_id AND u.subscription_id = s.subscription_id
      AND u.available < 0;
 END;
 
+-- user_forget() clears names and comments instead (invite_erasing() = 1;
+-- session_members_check_erasure, sql/retention.sql).
 CREATE TRIGGER $S.session_members_check_update BEFORE UPDATE ON session_members
+WHEN invite_erasing() IS NOT 1
 BEGIN
   -- A row the law logged out, left again at that very moment, is skipped:
   -- this is what lets one UPDATE make everyone leave, although the first
@@ -322,7 +325,7 @@ WHEN NEW.kind = 'session'
 BEGIN
   SELECT RAISE(ABORT, 'invites: unknown session')
    WHERE NOT EXISTS (SELECT 1 FROM sessions WHERE id = NEW.session_id);
-  SELECT RAISE(ABORT, 'invites: the session has ended')
+  SELECT RAISE(ABORT, 'invites: the session has ended [invites.session_ended]')
    WHERE EXISTS (SELECT 1 FROM sessions WHERE id = NEW.session_id AND ended_at IS NOT NULL);
   SELECT RAISE(ABORT, 'invites: a session invite must name the session''s subscription and business')
    WHERE NOT EXISTS (SELECT 1 FROM sessions s, subscriptions b
@@ -332,13 +335,13 @@ BEGIN
   SELECT RAISE(ABORT, 'invites: a session invite grants a security profile, not a role or guest access')
    WHERE NEW.role_id IS NOT NULL OR NEW.account_manager IS NOT 0
       OR NEW.can_invite IS NOT 0 OR NEW.access_days IS NOT NULL;
-  SELECT RAISE(ABORT, 'invites: only a representative present in the session may invite to it')
+  SELECT RAISE(ABORT, 'invites: only a representative present in the session may invite to it [invites.session_present]')
    WHERE NOT EXISTS (SELECT 1 FROM session_members
                       WHERE session_id = NEW.session_id AND user_id = NEW.inviter_id
                         AND kind IN ('owner', 'member') AND left_at IS NULL);
-  SELECT RAISE(ABORT, 'invites: unknown security profile')
+  SELECT RAISE(ABORT, 'invites: unknown security profile [invites.unknown_profile]')
    WHERE NOT EXISTS (SELECT 1 FROM security_profiles WHERE id = NEW.profile_id);
-  SELECT RAISE(ABORT, 'invites: security profile is not enabled for access invite')
+  SELECT RAISE(ABORT, 'invites: security profile is not enabled for access invite [invites.profile_disabled]')
    WHERE NOT EXISTS (SELECT 1 FROM security_profiles
                       WHERE id = NEW.profile_id AND enabled_for_invite = 1);
   SELECT RAISE(ABORT, 'invites: unknown portal')

@@ -133,7 +133,7 @@ BEGIN
    WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = NEW.user_id);
   SELECT RAISE(ABORT, 'members: unknown subscription')
    WHERE NOT EXISTS (SELECT 1 FROM subscriptions WHERE id = NEW.subscription_id);
-  SELECT RAISE(ABORT, 'members: role belongs to another app than the subscription')
+  SELECT RAISE(ABORT, 'members: role belongs to another app than the subscription [members.role_app]')
    WHERE NOT EXISTS (SELECT 1 FROM roles r, subscriptions s
                       WHERE r.id = NEW.role_id AND s.id = NEW.subscription_id
                         AND r.app_id = s.app_id);
@@ -148,7 +148,7 @@ END;
 CREATE TRIGGER $S.members_seats_insert AFTER INSERT ON members
 WHEN (SELECT seats FROM subscriptions WHERE id = NEW.subscription_id) IS NOT NULL
 BEGIN
-  SELECT RAISE(ABORT, 'members: seat limit reached')
+  SELECT RAISE(ABORT, 'members: seat limit reached [members.seat_limit]')
     FROM seat_usage WHERE subscription_id = NEW.subscription_id AND available < 0;
 END;
 
@@ -157,7 +157,7 @@ BEGIN
   SELECT RAISE(ABORT, 'members: a membership cannot move to another user, subscription or invite')
    WHERE NEW.user_id IS NOT OLD.user_id OR NEW.subscription_id IS NOT OLD.subscription_id
       OR NEW.invite_id IS NOT OLD.invite_id;
-  SELECT RAISE(ABORT, 'members: role belongs to another app than the subscription')
+  SELECT RAISE(ABORT, 'members: role belongs to another app than the subscription [members.role_app]')
    WHERE NOT EXISTS (SELECT 1 FROM roles r, subscriptions s
                       WHERE r.id = NEW.role_id AND s.id = NEW.subscription_id
                         AND r.app_id = s.app_id);
@@ -183,7 +183,7 @@ BEGIN
       OR instr(NEW.first_name, char(10)) OR instr(NEW.first_name, char(13))
       OR instr(NEW.last_name, char(10)) OR instr(NEW.last_name, char(13))
       OR instr(NEW.display_name, char(10)) OR instr(NEW.display_name, char(13));
-  SELECT RAISE(ABORT, 'invites: unknown inviter')
+  SELECT RAISE(ABORT, 'invites: unknown inviter [invites.unknown_inviter]')
    WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = NEW.inviter_id);
   SELECT RAISE(ABORT, 'invites: unknown business')
    WHERE NOT EXISTS (SELECT 1 FROM businesses WHERE id = NEW.business_id);
@@ -203,7 +203,7 @@ BEGIN
   SELECT RAISE(ABORT, 'invites: subscription belongs to another business')
    WHERE NOT EXISTS (SELECT 1 FROM subscriptions
                       WHERE id = NEW.subscription_id AND business_id = NEW.business_id);
-  SELECT RAISE(ABORT, 'invites: role belongs to another app than the subscription')
+  SELECT RAISE(ABORT, 'invites: role belongs to another app than the subscription [invites.role_app]')
    WHERE NOT EXISTS (SELECT 1 FROM roles r, subscriptions s
                       WHERE r.id = NEW.role_id AND s.id = NEW.subscription_id
                         AND r.app_id = s.app_id);
@@ -211,7 +211,7 @@ BEGIN
    WHERE EXISTS (SELECT 1 FROM members m, users u
                   WHERE m.subscription_id = NEW.subscription_id AND m.user_id = u.id
                     AND u.email = NEW.email COLLATE NOCASE);
-  SELECT RAISE(ABORT, 'invites: inviter may not invite to this subscription')
+  SELECT RAISE(ABORT, 'invites: inviter may not invite to this subscription [invites.inviter_may_not_invite]')
    WHERE NOT EXISTS (SELECT 1 FROM business_managers
                       WHERE business_id = NEW.business_id AND user_id = NEW.inviter_id)
      AND NOT EXISTS (SELECT 1 FROM members m, roles r
@@ -228,7 +228,7 @@ BEGIN
   -- "+" keeps the planner on invites_pending_by_email (a handful of rows)
   -- rather than every pending invite of the subscription. The clock is read
   -- as a scalar: joined, the one-row view is materialized on every call.
-  SELECT RAISE(ABORT, 'invites: a pending invite for this person and subscription exists (resend it)')
+  SELECT RAISE(ABORT, 'invites: a pending invite for this person and subscription exists (resend it) [invites.pending_member_invite]')
    WHERE EXISTS (SELECT 1 FROM invites i
                   WHERE i.email = NEW.email COLLATE NOCASE
                     AND +i.subscription_id = NEW.subscription_id AND i.kind = 'member'
@@ -240,7 +240,7 @@ END;
 CREATE TRIGGER $S.invites_seats_insert AFTER INSERT ON invites
 WHEN (SELECT seats FROM subscriptions WHERE id = NEW.subscription_id) IS NOT NULL
 BEGIN
-  SELECT RAISE(ABORT, 'invites: seat limit reached')
+  SELECT RAISE(ABORT, 'invites: seat limit reached [invites.seat_limit]')
     FROM seat_usage WHERE subscription_id = NEW.subscription_id AND available < 0;
 END;
 
@@ -313,9 +313,9 @@ END;
 CREATE TRIGGER $S.invites_revive AFTER UPDATE OF expires_at ON invites
 WHEN NEW.redeemed_at IS NULL AND NEW.revoked_at IS NULL
 BEGIN
-  SELECT RAISE(ABORT, 'invites: seat limit reached')
+  SELECT RAISE(ABORT, 'invites: seat limit reached [invites.seat_limit]')
     FROM seat_usage WHERE subscription_id = NEW.subscription_id AND available < 0;
-  SELECT RAISE(ABORT, 'invites: a pending invite for this person and subscription exists (resend it)')
+  SELECT RAISE(ABORT, 'invites: a pending invite for this person and subscription exists (resend it) [invites.pending_member_invite]')
    WHERE NEW.kind = 'member'
      AND EXISTS (SELECT 1 FROM invites i
                   WHERE i.email = NEW.email COLLATE NOCASE AND i.id <> NEW.id

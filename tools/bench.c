@@ -11,7 +11,9 @@
 **     --calls: calls per cell (10000; a fifth of that with one transaction
 **     per call); --no-extras: no macro_expand, no latency; --latency-only:
 **     only the latency table; --latency-sql: SQL each latency connection
-**     runs first (to try a setting, e.g. "PRAGMA wal_autocheckpoint=0").
+**     runs first (to try a setting, e.g. "PRAGMA wal_autocheckpoint=0");
+**     --verb-sql: SQL run on the verb database once filled (to see what a
+**     trigger costs: "DROP TRIGGER audit_invite_redeemed").
 **
 ** What is compared. Three database files in WAL mode, synchronous=NORMAL,
 ** all initialised by invite_init(), so the same tables and indexes:
@@ -51,7 +53,7 @@
 ** (--collect-atstart=no), each side creates then redeems at 10 thousand
 ** outstanding invites in one transaction; after 100 warm-up calls, only
 ** the next n calls are counted, and each (side, operation) is dumped as
-** "<side> <operation> <n>" (side: verb, floor = bare, honest). Instruction
+** "<side> <operation> <n>" (side: verb, bare, honest). Instruction
 ** counts do not move with the load of a shared machine, so they show a
 ** change that timings would drown.
 */
@@ -83,6 +85,9 @@
 
 static const char *zSo = "build/invite.so";
 static const char *zDir = "build/bench";
+/* --verb-sql: run on the verb database once it is filled, e.g. to see what
+** one trigger costs by dropping it (make profile BENCH_VERB_SQL=...). */
+static const char *zVerbSql = "";
 
 /* ---- small helpers: any failure ends the run with the SQLite message ---- */
 
@@ -577,6 +582,7 @@ static void side_open(Side *s, const char *zName, int eSide,
         nTriggers) {
       die(db, "the triggers did not come back after the bulk load");
     }
+    if (*zVerbSql) exec(db, "%s", zVerbSql);
   }
   s->iNextUser = FIRST_USER;
   s->nKeyAlloc = (int)nUsers;
@@ -775,7 +781,7 @@ static void print_row(sqlite3_int64 nPending, const char *zOp, int eMode,
   fflush(stdout);
 }
 
-static const char *azSideName[] = {"verb", "floor", "honest"};
+static const char *azSideName[] = {"verb", "bare", "honest"};
 
 /* One size: the three databases filled with nPending invites, then every
 ** (operation, mode) cell measured on each side in turn, best of 2. */
@@ -1109,6 +1115,7 @@ int main(int argc, char **argv) {
     else if (strcmp(argv[i], "--quick") == 0) bMillion = 0; /* the default now */
     else if (strcmp(argv[i], "--latency-only") == 0) bLatencyOnly = 1;
     else if (strcmp(argv[i], "--latency-calls") == 0 && i + 1 < argc) nLatency = atoi(argv[++i]);
+    else if (strcmp(argv[i], "--verb-sql") == 0 && i + 1 < argc) zVerbSql = argv[++i];
     else if (strcmp(argv[i], "--checkpoint-ms") == 0 && i + 1 < argc) nCheckpointMs = atoi(argv[++i]);
     else if (strcmp(argv[i], "--latency-sql") == 0 && i + 1 < argc) zLatencySql = argv[++i];
     else if (strcmp(argv[i], "--no-extras") == 0) bExtras = 0;
@@ -1119,7 +1126,7 @@ int main(int argc, char **argv) {
     else {
       fprintf(stderr, "usage: %s [--million] [--big] [--calls n] [--no-extras] [--so invite.so]"
                       " [--dir dir] [--instructions] [--latency-only] [--latency-calls n]"
-                      " [--latency-sql SQL] [--checkpoint-ms ms]\n", argv[0]);
+                      " [--latency-sql SQL] [--checkpoint-ms ms] [--verb-sql SQL]\n", argv[0]);
       return 2;
     }
   }

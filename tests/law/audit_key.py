@@ -55,6 +55,27 @@ def v1_hash(*fields):
     return h.digest()
 
 
+def v1_field(h, v):
+    if v is None:
+        h.update(b"\x00")
+    elif isinstance(v, int):
+        h.update(b"\x01" + struct.pack(">q", v))
+    elif isinstance(v, str):
+        b = v.encode()
+        h.update(b"\x03" + struct.pack(">Q", len(b)) + b)
+    else:
+        h.update(b"\x04" + struct.pack(">Q", len(v)) + bytes(v))
+
+
+def v1_commit(salt, detail):
+    """The commitment the row hash covers in place of the detail (ext/audit.c)."""
+    h = hashlib.blake2b(digest_size=32)
+    h.update(b"sqlite-invite/audit-detail/v1")
+    v1_field(h, salt)
+    v1_field(h, detail)
+    return h.digest()
+
+
 for f in (DB, KEY):
     if os.path.exists(f):
         os.remove(f)
@@ -75,6 +96,7 @@ db.close()
 # documented unkeyed encoding, then a setting change that looks audited.
 plain = sqlite3.connect(DB, isolation_level=None)
 plain.create_function("invite_audit_hash", 7, v1_hash, deterministic=True)
+plain.create_function("invite_audit_commit", 2, v1_commit, deterministic=True)
 plain.create_function("invite_law_writer", 0, lambda: 1)
 plain.execute("UPDATE settings SET value = 0 WHERE name = 'invite_days'")
 forged = plain.execute("SELECT max(id) FROM audit_log").fetchone()[0]
@@ -93,6 +115,7 @@ db.close()
 # the rows the real checks refuse.
 plain = sqlite3.connect(DB, isolation_level=None)
 plain.create_function("invite_audit_hash", 7, v1_hash, deterministic=True)
+plain.create_function("invite_audit_commit", 2, v1_commit, deterministic=True)
 plain.create_function("invite_template_check", 1, lambda t: None, deterministic=True)
 plain.create_function("invite_raise", 1, lambda m: None)
 plain.create_function("invite_outbox_problem", 12, lambda *a: None, deterministic=True)
@@ -116,6 +139,7 @@ db.close()
 # A chain rebuilt from scratch with the unkeyed hash, the keyed row dropped.
 plain = sqlite3.connect(DB, isolation_level=None)
 plain.create_function("invite_audit_hash", 7, v1_hash, deterministic=True)
+plain.create_function("invite_audit_commit", 2, v1_commit, deterministic=True)
 plain.executescript("""
   PRAGMA writable_schema = 1;
   DROP TRIGGER audit_log_no_delete; DROP TRIGGER audit_log_no_update;

@@ -10,6 +10,6 @@ SELECT name, narg,
   FROM pragma_function_list
  WHERE builtin = 0 AND name NOT IN (SELECT name FROM pragma_function_list WHERE builtin = 1)
    AND (name GLOB 'invite_*' OR name GLOB 'guest_*' OR name GLOB 'session_*'
-        OR name GLOB 'seat_*' OR name GLOB 'macro_*')
+        OR name GLOB 'seat_*' OR name GLOB 'macro_*' OR name GLOB 'user_*')
  ORDER BY name, narg;
 SELECT name FROM pragma_module_list WHERE name GLOB 'invite_*' ORDER BY name;

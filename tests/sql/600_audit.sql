@@ -50,7 +50,9 @@ INSERT INTO audit_append(actor, action, subject, detail) VALUES (1, 'note.added'
 SELECT invite_audit_verify();
 
 -- the hash is a pure function of the fields: typed and length-prefixed
-SELECT invite_audit_hash(prev_hash, id, at, actor, action, subject, detail) = hash
+-- (over the commitment of the detail with the row's salt, see audit_salts)
+SELECT invite_audit_hash(prev_hash, id, at, actor, action, subject,
+                         invite_audit_commit((SELECT salt FROM audit_salts WHERE audit_id = id), detail)) = hash
   FROM audit_log WHERE id = 5;
 SELECT invite_audit_hash(NULL, 1, 'ab', NULL, 'c', 'd', NULL)
     <> invite_audit_hash(NULL, 1, 'a', NULL, 'bc', 'd', NULL);
@@ -80,7 +82,8 @@ SELECT invite_audit_verify();
 ROLLBACK TO s;
 -- a row altered and re-hashed: its successor no longer links
 UPDATE audit_log SET at = '2026-12-31 23:59:59',
-       hash = invite_audit_hash(prev_hash, id, '2026-12-31 23:59:59', actor, action, subject, detail)
+       hash = invite_audit_hash(prev_hash, id, '2026-12-31 23:59:59', actor, action, subject,
+                                invite_audit_commit((SELECT salt FROM audit_salts WHERE audit_id = id), detail))
  WHERE id = 9;
 SELECT invite_audit_verify();
 ROLLBACK TO s;
