@@ -2,7 +2,7 @@
 -- messages escape the bad bytes (\xFF) so every client can decode them.
 .mode list
 .nullvalue NULL
-SELECT invite_init();
+SELECT invite_init() > 0;
 SELECT invite_clock('2027-01-01 10:00:00');
 .read _catalog.inc
 CREATE TEMP VIEW fingerprint AS
