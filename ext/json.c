@@ -178,6 +178,9 @@ int json_options(sqlite3_context *ctx, sqlite3_value *pJson, int iArg,
     } else if (aOpt[i].eType == SQLITE_INTEGER) {
       bOk = bInt;
       zWant = "an integer";
+    } else if (aOpt[i].eType == INVITE_OPT_OBJECT) {
+      bOk = strcmp(zType, "object") == 0;
+      zWant = "a JSON object";
     } else {
       bOk = strcmp(zType, "text") == 0;
       zWant = "a string";
