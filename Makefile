@@ -19,13 +19,15 @@ CURL_LIBS     := $(or $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null),-lcurl)
 # Order matters: invite_init() runs them in this order.
 SQL_FILES = sql/schema.sql sql/views.sql sql/triggers.sql sql/guests.sql \
             sql/sessions.sql sql/email.sql sql/notify.sql sql/audit.sql sql/security.sql \
-            sql/guards.sql sql/events.sql sql/retention.sql sql/guest_sources.sql
+            sql/guards.sql sql/events.sql sql/retention.sql sql/guest_sources.sql sql/decline.sql
 
 EXT_SRC = ext/invite.c ext/util.c ext/json.c ext/keys.c ext/emails.c \
           ext/clock.c ext/schema.c ext/verbs_invite.c ext/seats.c \
           ext/verbs_guest.c ext/verbs_session.c \
           ext/macro.c ext/macro_sql.c ext/outbox.c ext/audit.c ext/security.c \
           ext/law.c ext/rules.c ext/events.c ext/notify.c ext/retention.c
+# The dqlite-node rules (ext/dqlite.c); built everywhere, active on dqlite only.
+EXT_SRC += ext/dqlite.c
 EXT_OBJ = $(EXT_SRC:ext/%.c=$(BUILD)/%.o)
 
 ALL_CFLAGS = $(CFLAGS) $(WARN) -fPIC -I$(BUILD) -Iext $(SQLITE_CFLAGS) $(SODIUM_CFLAGS)
@@ -39,9 +41,12 @@ all: deps $(BUILD)/invite.so build/invite.so $(BUILD)/invite-mail
 deps:
 	@CC="$(CC)" sh tools/deps.sh
 
-$(BUILD)/sql_embed.h: $(SQL_FILES) tools/embed-sql.sh tools/expand-guards.awk
+# Upgrade steps of older databases, in order (ext/schema.c runs them).
+SQL_MIGRATIONS = $(sort $(wildcard sql/migrations/*.sql))
+
+$(BUILD)/sql_embed.h: $(SQL_FILES) $(SQL_MIGRATIONS) tools/embed-sql.sh tools/expand-guards.awk
 	@mkdir -p $(BUILD)
-	sh tools/embed-sql.sh $@ $(SQL_FILES)
+	sh tools/embed-sql.sh $@ $(SQL_FILES) --migrations $(SQL_MIGRATIONS)
 
 $(BUILD)/%.o: ext/%.c ext/invite.h ext/verbs.h ext/macro.h $(BUILD)/sql_embed.h
 	$(CC) $(ALL_CFLAGS) -c $< -o $@

@@ -61,6 +61,8 @@ static const struct InviteFuncDef {
     {"invite_redeem", 2, FLAGS_VERB, invite_redeem_func},
     {"invite_redeem", 3, FLAGS_VERB, invite_redeem_func},
     {"invite_revoke", 1, FLAGS_VERB, invite_revoke_func},
+    {"invite_decline", 1, FLAGS_VERB, invite_decline_func},
+    {"invite_decline", 2, FLAGS_VERB, invite_decline_func},
     {"invite_resend", 1, FLAGS_VERB, invite_resend_func},
     {"invite_resend", 2, FLAGS_VERB, invite_resend_func},
     /* guests: write, and guest_invite returns keys */
@@ -88,6 +90,8 @@ static const struct InviteFuncDef {
     {"invite_audit_key", 1, FLAGS_VERB, invite_audit_key_func},
     {"invite_audit_key", 2, FLAGS_VERB, invite_audit_key_func},
     {"invite_check", 0, FLAGS_VERB, invite_check_func},
+    /* this connection's last error text (dqlite 1.11 loses it on queries) */
+    {"invite_last_error", 0, FLAGS_VERB, invite_last_error_func},
     /* pure, and called by the audit trigger: never DIRECTONLY, or the
     ** trigger fails; a client without it cannot write audited tables */
     {"invite_audit_hash", 7, FLAGS_PURE, invite_audit_hash_func},
@@ -105,6 +109,7 @@ static void conn_release(InviteConn *p) {
   if (p && --p->nRef == 0) {
     invite_stmt_cache_clear(p);
     sqlite3_free(p->zSchema);
+    sqlite3_free(p->zLastError);
     sodium_memzero(p->aAuditKey, sizeof p->aAuditKey);
     sqlite3_free(p);
   }

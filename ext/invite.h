@@ -24,7 +24,7 @@ SQLITE_EXTENSION_INIT3
 
 #define INVITE_VERSION "0.1.0"
 /* Bumped whenever sql/ changes in a released version; see schema.c. */
-#define INVITE_SCHEMA_VERSION 1
+#define INVITE_SCHEMA_VERSION 2
 
 /* Statements cached per connection; an open-addressing table keyed by the
 ** address of the SQL template (each template is a static string). */
@@ -40,6 +40,8 @@ struct InviteConn {
   int bAuditKey;         /* aAuditKey holds the audit key (audit.c) */
   int bErasing;          /* inside invite_purge()/user_forget() (retention.c) */
   int bInstalling;       /* invite_init() is installing (invite_installing()) */
+  int eDqlite;           /* 0 not known yet, 1 plain VFS, 2 a dqlite node (dqlite.c) */
+  char *zLastError;      /* the last error raised here, for invite_last_error() */
   unsigned char aAuditKey[32];
   struct {
     const char *zTemplate; /* key: address of the static SQL template */
@@ -101,6 +103,16 @@ int invite_stmt_done(sqlite3_context *ctx, sqlite3_stmt *pStmt,
 
 /* The message of the last error without SQLite's "stepping, " noise. */
 const char *invite_db_message(sqlite3 *db);
+
+/* ---- dqlite.c: a connection of a dqlite node ---- */
+/* Non-zero when the connection's main database is on a dqlite VFS. */
+int invite_on_dqlite(sqlite3_context *ctx);
+/* On dqlite in autocommit: sets the error and returns non-zero. */
+int invite_dqlite_refuse_autocommit(sqlite3_context *ctx);
+/* On dqlite for a schema other than main: sets the error, returns non-zero. */
+int invite_dqlite_refuse_attached(sqlite3_context *ctx, const char *zSchema);
+/* Keeps a copy of zMsg as the connection's last error. */
+void invite_last_error_set(InviteConn *p, const char *zMsg);
 
 /* ---- clock.c: the one place "now" is read ---- */
 /* Writes the current time "YYYY-MM-DD HH:MM:SS" into zOut[20]. */

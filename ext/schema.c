@@ -9,8 +9,10 @@
 ** in order, with "$S" replaced by the quoted schema name. Tables and indexes
 ** are created IF NOT EXISTS; an index whose definition changed is rebuilt;
 ** every view and trigger is dropped and created again, so an upgrade ends
-** with the indexes, views and triggers of this build. Tables are never
-** altered: a changed CREATE TABLE applies to new databases only. The
+** with the indexes, views and triggers of this build. A changed CREATE
+** TABLE applies to new databases; an older database gets the change from
+** the numbered steps of sql/migrations/ (002_*.sql takes schema 1 to 2),
+** run once, in order, before the files, in the same transaction. The
 ** installed version and a BLAKE2b hash of the embedded SQL are kept in
 ** invite_meta: when both match, invite_init() writes nothing.
 **
@@ -20,6 +22,7 @@
 #include "invite.h"
 
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sql_embed.h"
@@ -230,6 +233,7 @@ void invite_init_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
                   "no database named '%q' (ATTACH it first)", zSchema);
     return;
   }
+  if (invite_dqlite_refuse_attached(ctx, zSchema)) return;
   if (schema_select(ctx, zSchema)) return;
   zSchema = invite_conn(ctx)->zSchema; /* argv may not outlive the cache reset */
 
@@ -264,6 +268,17 @@ void invite_init_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     if (iVersion > 0 && law_drop_added(ctx, zSchema)) {
       sqlite3_free(zDiff);
       goto fail;
+    }
+    /* Steps that alter the tables of an older schema, once each, in order,
+    ** before the files that rely on them; all in this one transaction. */
+    for (size_t i = 0; iVersion > 0 && i < sizeof INVITE_MIGRATIONS / sizeof INVITE_MIGRATIONS[0]; i++) {
+      const char *zName = strrchr(INVITE_MIGRATIONS[i][0], '/');
+      int iStep = atoi(zName ? zName + 1 : INVITE_MIGRATIONS[i][0]);
+      if (iStep <= iVersion || iStep > INVITE_SCHEMA_VERSION) continue;
+      if (schema_run_file(ctx, INVITE_MIGRATIONS[i][0], INVITE_MIGRATIONS[i][1], zSchema)) {
+        sqlite3_free(zDiff);
+        goto fail;
+      }
     }
     for (size_t i = 0; i < sizeof INVITE_SQL_FILES / sizeof INVITE_SQL_FILES[0]; i++) {
       if (schema_run_file(ctx, INVITE_SQL_FILES[i][0], INVITE_SQL_FILES[i][1],

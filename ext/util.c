@@ -30,6 +30,7 @@ static void error_finish(sqlite3_context *ctx, int rc, char *zMsg) {
     return;
   }
   sqlite3_result_error(ctx, zFull, -1);
+  invite_last_error_set(invite_conn(ctx), zFull);
   sqlite3_free(zFull);
   /* sqlite3_result_error() resets the code to SQLITE_ERROR: set it after. */
   if (rc != SQLITE_ERROR) sqlite3_result_error_code(ctx, rc);
@@ -248,6 +249,7 @@ int invite_verb_begin(sqlite3_context *ctx, InviteTx *pTx) {
                   invite_fname(ctx));
     return SQLITE_MISUSE;
   }
+  if (invite_dqlite_refuse_autocommit(ctx)) return SQLITE_MISUSE;
   pTx->bSavepoint = !sqlite3_get_autocommit(db);
   int rc = run_control(ctx, pTx->bSavepoint ? SQL_SAVEPOINT : SQL_BEGIN);
   if (rc != SQLITE_OK) {

@@ -12,6 +12,8 @@
 INVITE_SQL_FUNC(invite_init_func);
 INVITE_SQL_FUNC(invite_version_func);
 INVITE_SQL_FUNC(invite_debug_func);
+/* dqlite.c */
+INVITE_SQL_FUNC(invite_last_error_func);
 /* clock.c */
 INVITE_SQL_FUNC(invite_clock_func);
 /* verbs_invite.c */
@@ -19,6 +21,7 @@ INVITE_SQL_FUNC(invite_create_func);
 INVITE_SQL_FUNC(invite_redeem_func);
 INVITE_SQL_FUNC(invite_peek_func);
 INVITE_SQL_FUNC(invite_revoke_func);
+INVITE_SQL_FUNC(invite_decline_func);
 INVITE_SQL_FUNC(invite_resend_func);
 /* verbs_guest.c */
 INVITE_SQL_FUNC(guest_invite_func);

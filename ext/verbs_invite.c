@@ -36,6 +36,7 @@ typedef struct InviteRow {
   const char *zExpires, *zRedeemed, *zRevoked;
   const char *zNow;
   sqlite3_int64 iBusiness;
+  const char *zDeclined; /* set with zRevoked when the invitee declined */
 } InviteRow;
 
 /* The clock as a scalar subquery: one lookup of the clock row, and the
@@ -43,7 +44,7 @@ typedef struct InviteRow {
 #define INVITE_ROW_COLUMNS                                                     \
   "i.id, i.kind, i.email, i.user_id, i.first_name, i.last_name, "              \
   "i.expires_at, i.redeemed_at, i.revoked_at, "                                \
-  "(SELECT now FROM $S.invite_now), i.business_id"
+  "(SELECT now FROM $S.invite_now), i.business_id, i.declined_at"
 
 static void invite_row_read(sqlite3_stmt *p, InviteRow *r) {
   r->id = sqlite3_column_int64(p, 0);
@@ -57,6 +58,7 @@ static void invite_row_read(sqlite3_stmt *p, InviteRow *r) {
   r->zRevoked = (const char *)sqlite3_column_text(p, 8);
   r->zNow = (const char *)sqlite3_column_text(p, 9);
   r->iBusiness = sqlite3_column_int64(p, 10);
+  r->zDeclined = (const char *)sqlite3_column_text(p, 11);
 }
 
 static const char SQL_BY_KEY[] =
@@ -96,7 +98,7 @@ static sqlite3_stmt *invite_find_by_key(sqlite3_context *ctx,
   if (pStmt == 0) return 0;
   sqlite3_bind_blob(pStmt, 1, aHash, KEYS_HASH_BYTES, SQLITE_STATIC);
   rc = sqlite3_step(pStmt);
-  if (rc == SQLITE_ROW && sqlite3_column_int(pStmt, 11)) {
+  if (rc == SQLITE_ROW && sqlite3_column_int(pStmt, 12)) {
     invite_row_read(pStmt, pRow);
     return pStmt;
   }
@@ -135,6 +137,9 @@ static int invite_refuse_state(sqlite3_context *ctx, const InviteRow *r) {
   if (r->zRedeemed) {
     invite_errorf(ctx, SQLITE_CONSTRAINT, "key already used on %s UTC",
                   r->zRedeemed);
+  } else if (r->zDeclined) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was declined on %s UTC",
+                  r->id, r->zDeclined);
   } else if (r->zRevoked) {
     invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was revoked on %s UTC",
                   r->id, r->zRevoked);
@@ -922,4 +927,58 @@ done:
   sodium_memzero(zKey, sizeof zKey);
   sqlite3_free(zUrl);
   json_options_free(aOpt, OPT_RESEND_COUNT);
+}
+
+/* ---- invite_decline(key [, reason]) ---- */
+
+#define DECLINE_REASON_MAX_BYTES 1000
+
+static const char SQL_DECLINE[] =
+    "UPDATE $S.invites SET revoked_at = ?2, declined_at = ?2, decline_reason = ?3"
+    " WHERE id = ?1 AND redeemed_at IS NULL AND revoked_at IS NULL";
+
+/* The invitee says no: the invite ends declined (state 'declined'), its
+** seat reservation and its key with it. A refused decline (unknown,
+** replaced, used, revoked, declined or expired key) changes nothing. */
+void invite_decline_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  unsigned char aHash[KEYS_HASH_BYTES];
+  if (arg_key(ctx, argv, aHash)) return;
+  const char *zReason = 0;
+  if (argc > 1 && sqlite3_value_type(argv[1]) != SQLITE_NULL &&
+      invite_arg_text(ctx, argv, 1, "reason", DECLINE_REASON_MAX_BYTES, &zReason, 0)) {
+    return;
+  }
+  InviteTx tx;
+  if (invite_verb_begin(ctx, &tx)) return;
+  InviteRow row;
+  const char *zWhy = 0;
+  sqlite3_int64 iOld = 0;
+  sqlite3_stmt *p = invite_find_by_key(ctx, aHash, &row, &zWhy, &iOld);
+  sodium_memzero(aHash, sizeof aHash);
+  if (p == 0) goto fail;
+  if (invite_refuse_state(ctx, &row)) {
+    sqlite3_reset(p);
+    goto fail;
+  }
+  sqlite3_int64 iInvite = row.id;
+  char zNow[20];
+  memcpy(zNow, row.zNow, sizeof zNow - 1);
+  zNow[sizeof zNow - 1] = 0;
+  sqlite3_reset(p);
+  sqlite3_stmt *pDecline = invite_stmt(ctx, SQL_DECLINE);
+  if (pDecline == 0) goto fail;
+  sqlite3_bind_int64(pDecline, 1, iInvite);
+  sqlite3_bind_text(pDecline, 2, zNow, -1, SQLITE_TRANSIENT);
+  if (zReason) sqlite3_bind_text(pDecline, 3, zReason, -1, SQLITE_TRANSIENT);
+  if (invite_stmt_done(ctx, pDecline, "cannot decline the invite")) goto fail;
+  if (invite_verb_end(ctx, &tx, 1)) return;
+  sqlite3_str *s = sqlite3_str_new(sqlite3_context_db_handle(ctx));
+  json_open(s);
+  json_key(s, "invite_id"), json_int(s, iInvite);
+  json_key(s, "state"), json_text(s, "declined");
+  json_close(s);
+  json_result(ctx, s);
+  return;
+fail:
+  invite_verb_end(ctx, &tx, 0);
 }

@@ -141,7 +141,7 @@ BEGIN
 END;
 
 CREATE TRIGGER $S.audit_invite_revoked AFTER UPDATE OF revoked_at ON invites
-WHEN OLD.revoked_at IS NULL AND NEW.revoked_at IS NOT NULL
+WHEN OLD.revoked_at IS NULL AND NEW.revoked_at IS NOT NULL AND NEW.declined_at IS NULL
 BEGIN
   INSERT INTO audit_append(actor, action, subject, detail)
   VALUES (NULL, 'invite.revoked', 'invite:' || NEW.id,

@@ -135,7 +135,9 @@ CREATE TABLE IF NOT EXISTS $S.invites(
   expires_at      TEXT NOT NULL,
   redeemed_at     TEXT,
   redeemed_by     INTEGER REFERENCES users(id),
-  revoked_at      TEXT,
+  revoked_at      TEXT,       -- also set, to the same time, when declined
+  declined_at     TEXT,       -- the invitee said no (invite_decline); schema 2
+  decline_reason  TEXT,
   sent_count      INTEGER NOT NULL DEFAULT 1,   -- 1 + resends
   last_sent_at    TEXT
 );

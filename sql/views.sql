@@ -62,6 +62,7 @@ SELECT subscription_id, business_id, app_id, plan, seats,
 CREATE VIEW $S.invite_status AS
 SELECT i.id AS invite_id, i.kind,
        CASE WHEN i.redeemed_at IS NOT NULL THEN 'accepted'
+            WHEN i.declined_at IS NOT NULL THEN 'declined'
             WHEN i.revoked_at IS NOT NULL THEN 'revoked'
             WHEN i.expires_at <= t.now THEN 'expired'
             ELSE 'pending' END AS state,
@@ -70,7 +71,8 @@ SELECT i.id AS invite_id, i.kind,
        i.role_id, r.name AS role,
        i.email, i.user_id, i.inviter_id, u.email AS inviter_email,
        i.session_id, i.created_at, i.expires_at, i.redeemed_at,
-       i.redeemed_by, i.revoked_at, i.sent_count, i.last_sent_at
+       i.redeemed_by, i.revoked_at, i.sent_count, i.last_sent_at,
+       i.declined_at, i.decline_reason
   FROM invites i
   JOIN invite_now t
   LEFT JOIN businesses b ON b.id = i.business_id

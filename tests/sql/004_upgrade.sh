@@ -14,7 +14,7 @@ check() { # name expected actual
 q() { sqlite3 -batch -cmd ".load $INVITE_SO" "$db" "$@"; }
 check "before: old index" 0 \
   "$(sqlite3 "$db" "SELECT instr(sql, 'session_id IS NOT NULL') FROM sqlite_schema WHERE name = 'invites_pending_by_session'")"
-check "upgrade" 1 "$(q "SELECT invite_init()")"
+check "upgrade" 2 "$(q "SELECT invite_init()")"
 check "indexes rebuilt" "1|1" "$(sqlite3 "$db" "SELECT
   (SELECT instr(sql, 'session_id IS NOT NULL') > 0 FROM sqlite_schema WHERE name = 'invites_pending_by_session'),
   (SELECT instr(sql, 'subscription_id IS NOT NULL') > 0 FROM sqlite_schema WHERE name = 'invites_pending_by_subscription')")"

@@ -22,7 +22,7 @@ n_before=$(plain "SELECT count(*) FROM audit_log")
 check "invite_check names them" '{"intact":false,"dropped":["invites_guard_insert"],"rewritten":[],"added":["evil"],"rows":[]}' \
   "$(ext "SELECT invite_check()")"
 check "invite_check writes nothing" "$n_before" "$(plain "SELECT count(*) FROM audit_log")"
-check "invite_init restores" "1" "$(ext "SELECT invite_init()")"
+check "invite_init restores" "2" "$(ext "SELECT invite_init()")"
 check "the restore is audited" 'law.restored|schema:main|["invites_guard_insert"]|["evil"]' \
   "$(plain "SELECT action, subject, detail ->> '\$.dropped', detail ->> '\$.added' FROM audit_log ORDER BY id DESC LIMIT 1")"
 check "the trigger is back" "invites_guard_insert" \
@@ -41,7 +41,7 @@ plain "PRAGMA writable_schema = 1;
         WHERE name = 'invites_no_delete';"
 check "a rewritten trigger is named" '{"intact":false,"dropped":[],"rewritten":["invites_no_delete"],"added":[],"rows":[]}' \
   "$(ext "SELECT invite_check()")"
-check "invite_init restores it" "1" "$(ext "SELECT invite_init()")"
+check "invite_init restores it" "2" "$(ext "SELECT invite_init()")"
 # A dropped index and a rewritten view are named as well.
 plain "DROP INDEX invites_by_key; DROP VIEW seat_usage; CREATE VIEW seat_usage AS SELECT 1 AS x;"
 check "index and view" '{"intact":false,"dropped":["invites_by_key"],"rewritten":["seat_usage"],"added":[],"rows":[]}' \
