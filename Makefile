@@ -25,7 +25,7 @@ EXT_SRC = ext/invite.c ext/util.c ext/json.c ext/keys.c ext/emails.c \
           ext/clock.c ext/schema.c ext/verbs_invite.c ext/seats.c \
           ext/verbs_guest.c ext/verbs_session.c \
           ext/macro.c ext/macro_sql.c ext/outbox.c ext/audit.c ext/security.c \
-          ext/law.c ext/rules.c ext/events.c ext/notify.c ext/retention.c
+          ext/law.c ext/rules.c ext/key_options.c ext/events.c ext/notify.c ext/retention.c
 # The dqlite-node rules (ext/dqlite.c); built everywhere, active on dqlite only.
 EXT_SRC += ext/dqlite.c
 EXT_OBJ = $(EXT_SRC:ext/%.c=$(BUILD)/%.o)

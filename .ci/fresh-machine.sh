@@ -12,17 +12,23 @@
 #   make fresh-machine                         (as root; needs debootstrap)
 #   FRESH_SETUP_LEAVE_OUT=gcc make fresh-machine   a broken set-up: must fail
 #   FRESH_ONLY=root|user                       run one of the two phases
+#   FRESH_DIST=jammy|noble                     Ubuntu 22.04/24.04 instead
 #
-# The Debian mirror is the one this machine's apt uses (FRESH_MIRROR
-# overrides it). The minbase root with git is cached as a tarball in
+# The Debian mirror is the one this machine's apt uses, Ubuntu's is
+# archive.ubuntu.com (FRESH_MIRROR overrides either). The minbase root with git is cached as a tarball in
 # .ci/cache/ (gitignored; delete it to rebuild); each phase unpacks a new
 # copy under build/fresh-machine/.
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
-work=$top/build/fresh-machine
+work=$top/build/fresh-machine/${FRESH_DIST:-bookworm}
 cache=$top/.ci/cache
-base=$cache/bookworm-minbase-git.tar.gz
+dist=${FRESH_DIST:-bookworm}
+case $dist in
+  jammy|noble|focal) family=ubuntu ;;
+  *) family=debian ;;
+esac
+base=$cache/$dist-minbase-git.tar.gz
 leave_out=${FRESH_SETUP_LEAVE_OUT:-}
 only=${FRESH_ONLY:-}
 
@@ -34,6 +40,7 @@ command -v debootstrap >/dev/null 2>&1 || die "debootstrap is not installed (apt
 
 mirror() {
   [ -n "${FRESH_MIRROR:-}" ] && { echo "$FRESH_MIRROR"; return; }
+  [ $family = ubuntu ] && { echo http://archive.ubuntu.com/ubuntu; return; }
   # deb822 stanzas (*.sources): the URIs of a stanza whose Suites has bookworm
   for f in /etc/apt/sources.list.d/*.sources; do
     [ -f "$f" ] || continue
@@ -41,12 +48,12 @@ mirror() {
          { uri = ""; ok = 0
            for (i = 1; i <= NF; i++) {
              if ($i ~ /^URIs:/) { split($i, a, /[ \t]+/); uri = a[2] }
-             if ($i ~ /^Suites:/ && $i ~ /[ \t]bookworm([ \t]|$)/) ok = 1 }
-           if (ok && uri != "") { print uri; exit } }' "$f"
+             if ($i ~ /^Suites:/ && $i ~ ("[ \t]" dist "([ \t]|$)")) ok = 1 }
+           if (ok && uri != "") { print uri; exit } }' dist="$dist" "$f"
   done | head -1 | grep . && return
   # one-line form: deb [options] URI bookworm ...
   cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-    sed -E 's/\[[^]]*\]//' | awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }' | grep . && return
+    sed -E 's/\[[^]]*\]//' | awk -v dist="$dist" '$1 == "deb" && $3 == dist { print $2; exit }' | grep . && return
   echo http://deb.debian.org/debian
 }
 
@@ -68,11 +75,26 @@ trap 'unmount_root' EXIT INT TERM
 make_base() {
   [ -f "$base" ] && return
   mirror_uri=$(mirror)
-  say "building the base root: debootstrap --variant=minbase bookworm from $mirror_uri (cached in $base)"
+  say "building the base root: debootstrap --variant=minbase $dist from $mirror_uri (cached in $base)"
+  opts="--variant=minbase"
+  script=
+  if [ $family = ubuntu ]; then
+    # universe holds python3-aiosmtpd; an installed Ubuntu has it enabled.
+    opts="$opts --components=main,universe"
+    if [ -f /usr/share/keyrings/ubuntu-archive-keyring.gpg ]; then
+      opts="$opts --keyring=/usr/share/keyrings/ubuntu-archive-keyring.gpg"
+    else
+      say "warning: no Ubuntu keyring on this machine: the base packages are not verified (apt inside the root verifies what follows)"
+      opts="$opts --no-check-gpg"
+    fi
+    # an older debootstrap knows no newer release; they all use one script
+    [ -e "/usr/share/debootstrap/scripts/$dist" ] || script=/usr/share/debootstrap/scripts/gutsy
+  fi
   mkdir -p "$cache" "$work"
   root=$work/base
   remove_root
-  debootstrap --variant=minbase bookworm "$root" "$mirror_uri" > "$work/debootstrap.log" 2>&1 ||
+  # shellcheck disable=SC2086
+  debootstrap $opts "$dist" "$root" "$mirror_uri" $script > "$work/debootstrap.log" 2>&1 ||
     { tail -20 "$work/debootstrap.log"; die "debootstrap failed (log: $work/debootstrap.log)"; }
   cp /etc/resolv.conf "$root/etc/resolv.conf"
   chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
@@ -151,7 +173,7 @@ run_block() {
 make_base
 
 if [ "$only" != user ]; then
-  say "phase 1: as root, on a fresh minbase bookworm root with only git"
+  say "phase 1: as root, on a fresh minbase $dist root with only git"
   new_root as-root
   in_root root "git -c advice.detachedHead=false clone -q /tmp/project.bundle sqlite-invite && cd sqlite-invite && git -c advice.detachedHead=false checkout -q $commit" ||
     die "git clone failed"

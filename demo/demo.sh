@@ -13,6 +13,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 build=$root/${1:-build/release}
 [ -f "$build/invite.so" ] || { echo "demo: no $build/invite.so: run make" >&2; exit 1; }
+# A build that cannot load (an SQLite older than it needs) says why, once.
+if ! err=$(sqlite3 -batch :memory: -cmd ".load $build/invite" "SELECT 1" 2>&1 >/dev/null) || [ -n "$err" ]; then
+  echo "demo: the extension does not load: $err" >&2
+  exit 1
+fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/invite-demo.XXXXXX")
 sink=""
 trap '[ -n "$sink" ] && kill "$sink" 2>/dev/null; rm -rf "$work"' EXIT INT TERM

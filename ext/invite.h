@@ -77,6 +77,19 @@ int invite_arg_id(sqlite3_context *ctx, sqlite3_value **argv, int i,
 int invite_arg_text(sqlite3_context *ctx, sqlite3_value **argv, int i,
                     const char *zArg, int nMax, const char **pz, int *pn);
 
+/* Offset of the first byte of z[0..n) that is NUL or not part of valid UTF-8
+** (overlong forms, surrogates and code points past U+10FFFF are invalid),
+** or -1 when the text is valid and NUL-free. */
+int invite_utf8_bad(const char *z, int n);
+/* z[0..n) with each invalid byte written as \xFF (NUL as \x00), cut with
+** "..." after about nMax bytes: safe to quote in a message. Caller frees. */
+char *invite_escape(const char *z, int n, int nMax);
+/* Non-zero, with the error "<zWhat> <iArg> (<zName>) is not valid UTF-8
+** (...)" or "... contains a NUL byte" set, when z[0..n) is refused; iArg 0
+** names it "<zWhat> '<zName>'" (an option, a column). */
+int invite_text_refused(sqlite3_context *ctx, const char *z, int n,
+                        const char *zWhat, int iArg, const char *zName);
+
 /* Returns the cached statement for zTemplate, prepared on first use with
 ** every "$S" replaced by the quoted schema name. The statement is reset and
 ** its bindings cleared; the caller resets it when done. NULL on error, with
@@ -129,9 +142,11 @@ void json_close(sqlite3_str *p);                /* "}" */
 ** buffer is wiped before it is freed, because results may hold keys. */
 void json_result(sqlite3_context *ctx, sqlite3_str *p);
 /* Reads an options object with json_each; unknown keys are an error. */
+#define INVITE_OPT_FLAG 100   /* true, false, 0 or 1 */
+#define INVITE_OPT_OBJECT 101 /* a JSON object */
 typedef struct InviteOption {
   const char *zName;
-  int eType; /* SQLITE_INTEGER or SQLITE_TEXT */
+  int eType; /* SQLITE_INTEGER, SQLITE_TEXT, INVITE_OPT_FLAG or INVITE_OPT_OBJECT */
   sqlite3_value *pValue; /* set when present; freed by json_options_free */
 } InviteOption;
 int json_options(sqlite3_context *ctx, sqlite3_value *pJson, int iArg,
@@ -178,9 +193,21 @@ void invite_key_result(sqlite3_context *ctx, sqlite3_int64 id, const char *zKey,
 ** queued, the commit, then the {"id","key","url","expires_at"} result.
 ** Non-zero, with the error set, when any step fails (the caller rolls
 ** back). */
+/* The options every key-making verb takes besides its own (key_options.c):
+** "send_email" (default true) and "metadata" (a JSON object of at most
+** KEY_METADATA_MAX_BYTES). Declare them with KEY_OPTIONS in the verb's
+** option array; key_options_read() checks them. */
+#define KEY_METADATA_MAX_BYTES 4096
+#define KEY_OPTIONS {"send_email", INVITE_OPT_FLAG, 0}, {"metadata", INVITE_OPT_OBJECT, 0}
+typedef struct KeyOptions {
+  int bSendEmail;
+  const char *zMetadata; /* 0 when not given; points into the option */
+} KeyOptions;
+int key_options_read(sqlite3_context *ctx, InviteOption *aTwo, KeyOptions *p);
+int key_options_store(sqlite3_context *ctx, const KeyOptions *p, sqlite3_int64 iInvite);
 int invite_key_finish(sqlite3_context *ctx, InviteTx *pTx, const char *zKind,
                       sqlite3_int64 iInvite, const char *zBase,
-                      const char *zKey, const char *zExpires);
+                      const char *zKey, const char *zExpires, const KeyOptions *pKey);
 /* ---- macro_sql.c: macro_expand() and the template check ---- */
 /* Expands zText with the sorted values a[] into a NUL-terminated string the
 ** caller frees with sqlite3_free (*pnOut bytes before the NUL), bounded by

@@ -109,6 +109,15 @@ int json_options(sqlite3_context *ctx, sqlite3_value *pJson, int iArg,
                   "argument %d (options) must be a JSON object", iArg);
     return SQLITE_MISMATCH;
   }
+  const char *zJson = (const char *)sqlite3_value_text(pJson);
+  int nJson = sqlite3_value_bytes(pJson);
+  if (zJson == 0) {
+    sqlite3_result_error_nomem(ctx);
+    return SQLITE_NOMEM;
+  }
+  if (invite_text_refused(ctx, zJson, nJson, "argument", iArg, "options")) {
+    return SQLITE_MISMATCH;
+  }
   sqlite3_stmt *pCheck = invite_stmt(ctx, SQL_OPTIONS_VALID);
   if (pCheck == 0) return SQLITE_ERROR;
   sqlite3_bind_value(pCheck, 1, pJson);
@@ -122,6 +131,19 @@ int json_options(sqlite3_context *ctx, sqlite3_value *pJson, int iArg,
     invite_errorf(ctx, SQLITE_MISMATCH,
                   "argument %d (options) must be a JSON object", iArg);
     return SQLITE_MISMATCH;
+  }
+  /* SQLite's JSON decoder cuts a string at an escaped NUL ("c\u0000hidden"
+  ** reads as "c"): find the escape in the text itself. The object is valid
+  ** JSON, so a backslash outside a string cannot occur. */
+  for (int k = 0; k < nJson; k++) {
+    if (zJson[k] != '\\') continue;
+    if (zJson[k + 1] == 'u' && strncmp(zJson + k + 2, "0000", 4) == 0) {
+      invite_errorf(ctx, SQLITE_MISMATCH,
+                    "argument %d (options) contains \\u0000 (a NUL character) "
+                    "at byte %d", iArg, k);
+      return SQLITE_MISMATCH;
+    }
+    k++; /* the escaped character: "\\\\u0000" is a backslash, then u0000 */
   }
   sqlite3_stmt *pStmt = invite_stmt(ctx, SQL_OPTIONS);
   if (pStmt == 0) return SQLITE_ERROR;
@@ -144,19 +166,34 @@ int json_options(sqlite3_context *ctx, sqlite3_value *pJson, int iArg,
       rc = SQLITE_ERROR;
       break;
     }
-    int bOk;
-    if (aOpt[i].eType == SQLITE_INTEGER) {
-      /* booleans count as 0/1 */
-      bOk = strcmp(zType, "integer") == 0 || strcmp(zType, "true") == 0 ||
-            strcmp(zType, "false") == 0;
+    /* Strict: a boolean is not a number, a number is not a flag (0 and 1
+    ** excepted, the documented spelling of a flag). */
+    int bOk, bInt = strcmp(zType, "integer") == 0;
+    const char *zWant;
+    if (aOpt[i].eType == INVITE_OPT_FLAG) {
+      sqlite3_int64 v = sqlite3_column_int64(pStmt, 1);
+      bOk = strcmp(zType, "true") == 0 || strcmp(zType, "false") == 0 ||
+            (bInt && (v == 0 || v == 1));
+      zWant = "true or false";
+    } else if (aOpt[i].eType == SQLITE_INTEGER) {
+      bOk = bInt;
+      zWant = "an integer";
+    } else if (aOpt[i].eType == INVITE_OPT_OBJECT) {
+      bOk = strcmp(zType, "object") == 0;
+      zWant = "a JSON object";
     } else {
       bOk = strcmp(zType, "text") == 0;
+      zWant = "a string";
     }
     if (!bOk) {
-      invite_errorf(ctx, SQLITE_MISMATCH, "option '%q' must be %s, got %s",
-                    zKey,
-                    aOpt[i].eType == SQLITE_INTEGER ? "an integer" : "a string",
-                    zType);
+      if (bInt || strcmp(zType, "real") == 0) {
+        invite_errorf(ctx, SQLITE_MISMATCH, "option '%q' must be %s, got %s %s",
+                      zKey, zWant, zType,
+                      (const char *)sqlite3_column_text(pStmt, 1));
+      } else {
+        invite_errorf(ctx, SQLITE_MISMATCH, "option '%q' must be %s, got %s",
+                      zKey, zWant, zType);
+      }
       rc = SQLITE_MISMATCH;
       break;
     }
@@ -194,11 +231,7 @@ int json_option_text(sqlite3_context *ctx, InviteOption *pOpt, int nMax,
                   pOpt->zName, n, nMax);
     return 1;
   }
-  if ((int)strlen(z) != n) {
-    invite_errorf(ctx, SQLITE_MISMATCH, "option '%s' contains a NUL byte",
-                  pOpt->zName);
-    return 1;
-  }
+  if (invite_text_refused(ctx, z, n, "option", 0, pOpt->zName)) return 1;
   const char *zErr = bHeader ? emails_header_safe(z, n) : 0;
   if (zErr) {
     invite_errorf(ctx, SQLITE_MISMATCH, "option '%s' %s", pOpt->zName, zErr);

@@ -18,10 +18,68 @@ const char *invite_fname(sqlite3_context *ctx) {
   return ((InviteFunc *)sqlite3_user_data(ctx))->zName;
 }
 
+int invite_utf8_bad(const char *zIn, int n) {
+  const unsigned char *z = (const unsigned char *)zIn;
+  int i = 0;
+  while (i < n) {
+    unsigned c = z[i];
+    if (c >= 0x01 && c < 0x80) {
+      i++;
+      continue;
+    }
+    int nTail;
+    unsigned cp, cpMin;
+    if (c >= 0xC2 && c <= 0xDF) nTail = 1, cp = c & 0x1F, cpMin = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF) nTail = 2, cp = c & 0x0F, cpMin = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4) nTail = 3, cp = c & 0x07, cpMin = 0x10000;
+    else return i; /* NUL, a stray continuation byte, C0/C1, F5..FF */
+    if (i + nTail >= n) return i; /* cut short */
+    for (int k = 1; k <= nTail; k++) {
+      if ((z[i + k] & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (z[i + k] & 0x3F);
+    }
+    /* overlong forms, UTF-16 surrogates and code points past U+10FFFF */
+    if (cp < cpMin || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return i;
+    i += 1 + nTail;
+  }
+  return -1;
+}
+
+char *invite_escape(const char *z, int n, int nMax) {
+  sqlite3_str *p = sqlite3_str_new(0);
+  int i = 0;
+  while (i < n && sqlite3_str_length(p) < nMax) {
+    int iBad = invite_utf8_bad(z + i, n - i);
+    int nGood = iBad < 0 ? n - i : iBad;
+    if (nGood) {
+      sqlite3_str_append(p, z + i, nGood);
+      i += nGood;
+    }
+    if (iBad >= 0) {
+      sqlite3_str_appendf(p, "\\x%02X", (unsigned char)z[i]);
+      i++;
+    }
+  }
+  if (i < n) sqlite3_str_appendall(p, "...");
+  return sqlite3_str_finish(p);
+}
+
 static void error_finish(sqlite3_context *ctx, int rc, char *zMsg) {
   if (zMsg == 0) {
     sqlite3_result_error_nomem(ctx);
     return;
+  }
+  /* A message may quote input or stored text: never hand a client bytes it
+  ** cannot decode (Python raises UnicodeDecodeError instead of the error). */
+  int nMsg = (int)strlen(zMsg);
+  if (invite_utf8_bad(zMsg, nMsg) >= 0) {
+    char *zSafe = invite_escape(zMsg, nMsg, nMsg * 4 + 8);
+    sqlite3_free(zMsg);
+    zMsg = zSafe;
+    if (zMsg == 0) {
+      sqlite3_result_error_nomem(ctx);
+      return;
+    }
   }
   char *zFull = sqlite3_mprintf("%s: %s", invite_fname(ctx), zMsg);
   sqlite3_free(zMsg);
@@ -97,6 +155,34 @@ int invite_arg_id(sqlite3_context *ctx, sqlite3_value **argv, int i,
   return 0;
 }
 
+int invite_text_refused(sqlite3_context *ctx, const char *z, int n,
+                        const char *zWhat, int iArg, const char *zName) {
+  int iBad = invite_utf8_bad(z, n);
+  if (iBad < 0) return 0;
+  char zWho[120];
+  if (iArg > 0) {
+    sqlite3_snprintf(sizeof zWho, zWho, "%s %d (%s)", zWhat, iArg, zName);
+  } else {
+    sqlite3_snprintf(sizeof zWho, zWho, "%s '%s'", zWhat, zName);
+  }
+  if (z[iBad] == 0) {
+    invite_errorf(ctx, SQLITE_MISMATCH, "%s contains a NUL byte (at byte %d)",
+                  zWho, iBad);
+  } else {
+    int iFrom = iBad > 20 ? iBad - 20 : 0;
+    char *zNear = invite_escape(z + iFrom, n - iFrom, 40);
+    if (zNear == 0) {
+      sqlite3_result_error_nomem(ctx);
+      return 1;
+    }
+    invite_errorf(ctx, SQLITE_MISMATCH,
+                  "%s is not valid UTF-8 (byte %d, in '%s%s')", zWho, iBad,
+                  iFrom ? "..." : "", zNear);
+    sqlite3_free(zNear);
+  }
+  return 1;
+}
+
 int invite_arg_text(sqlite3_context *ctx, sqlite3_value **argv, int i,
                     const char *zArg, int nMax, const char **pz, int *pn) {
   int eType = sqlite3_value_type(argv[i]);
@@ -117,11 +203,7 @@ int invite_arg_text(sqlite3_context *ctx, sqlite3_value **argv, int i,
                   zArg, n, nMax);
     return 1;
   }
-  if ((int)strlen(z) != n) {
-    invite_errorf(ctx, SQLITE_MISMATCH, "argument %d (%s) contains a NUL byte",
-                  i + 1, zArg);
-    return 1;
-  }
+  if (invite_text_refused(ctx, z, n, "argument", i + 1, zArg)) return 1;
   *pz = z;
   if (pn) *pn = n;
   return 0;

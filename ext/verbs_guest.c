@@ -264,7 +264,8 @@ static void guest_str_discard(sqlite3_str *p) {
   sqlite3_free(z);
 }
 
-enum { OPT_GUEST_AM, OPT_GUEST_INVITE, OPT_GUEST_DAYS, OPT_GUEST_COUNT };
+enum { OPT_GUEST_AM, OPT_GUEST_INVITE, OPT_GUEST_DAYS, OPT_GUEST_SEND, OPT_GUEST_META,
+       OPT_GUEST_COUNT };
 
 void guest_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3 *db = sqlite3_context_db_handle(ctx);
@@ -272,9 +273,11 @@ void guest_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   int nList, bManager, bInvite;
   sqlite3_int64 iBusiness, iInviter, nDays = 0;
   GuestList list = {0, 0};
-  InviteOption aOpt[OPT_GUEST_COUNT] = {{"account_manager", SQLITE_INTEGER, 0},
-                                        {"can_invite", SQLITE_INTEGER, 0},
-                                        {"days", SQLITE_INTEGER, 0}};
+  InviteOption aOpt[OPT_GUEST_COUNT] = {{"account_manager", INVITE_OPT_FLAG, 0},
+                                        {"can_invite", INVITE_OPT_FLAG, 0},
+                                        {"days", SQLITE_INTEGER, 0},
+                                        KEY_OPTIONS};
+  KeyOptions key;
   InviteTx tx = {0, 0};
   sqlite3_str *pOut = 0;
   char *zBase = 0, *zLink = 0;
@@ -287,7 +290,8 @@ void guest_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   if (invite_arg_id(ctx, argv, 2, "inviter", &iInviter)) return;
   if (argc > 3 && json_options(ctx, argv[3], 4, aOpt, OPT_GUEST_COUNT)) return;
   if (guest_option_flag(ctx, &aOpt[OPT_GUEST_AM], &bManager) ||
-      guest_option_flag(ctx, &aOpt[OPT_GUEST_INVITE], &bInvite)) {
+      guest_option_flag(ctx, &aOpt[OPT_GUEST_INVITE], &bInvite) ||
+      key_options_read(ctx, &aOpt[OPT_GUEST_SEND], &key)) {
     goto fail;
   }
   if (aOpt[OPT_GUEST_DAYS].pValue) {
@@ -379,7 +383,10 @@ void guest_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
       sqlite3_result_error_nomem(ctx);
       goto fail;
     }
-    if (outbox_enqueue_invite(ctx, "guest_invite", iInvite, zKey, zLink)) goto fail;
+    if (key_options_store(ctx, &key, iInvite) ||
+        (key.bSendEmail && outbox_enqueue_invite(ctx, "guest_invite", iInvite, zKey, zLink))) {
+      goto fail;
+    }
     guest_result_item(pOut, zEmail, iInvite, zKey, zLink, zExpires);
     sodium_memzero(zLink, strlen(zLink));
     sqlite3_free(zLink);

@@ -186,14 +186,16 @@ void invite_key_result(sqlite3_context *ctx, sqlite3_int64 id,
 
 int invite_key_finish(sqlite3_context *ctx, InviteTx *pTx, const char *zKind,
                       sqlite3_int64 iInvite, const char *zBase,
-                      const char *zKey, const char *zExpires) {
+                      const char *zKey, const char *zExpires, const KeyOptions *pKey) {
   char *zLink = invite_url(zBase, zKey);
   if (zLink == 0) {
     sqlite3_result_error_nomem(ctx);
     return SQLITE_NOMEM;
   }
-  /* The email goes in the same transaction: no invite without it. */
-  int rc = outbox_enqueue_invite(ctx, zKind, iInvite, zKey, zLink);
+  /* The email goes in the same transaction: no invite without it, unless
+  ** the application said it delivers the key itself. */
+  int rc = key_options_store(ctx, pKey, iInvite);
+  if (rc == SQLITE_OK && pKey->bSendEmail) rc = outbox_enqueue_invite(ctx, zKind, iInvite, zKey, zLink);
   if (rc == SQLITE_OK) rc = invite_verb_end(ctx, pTx, 1);
   if (rc == SQLITE_OK) invite_key_result(ctx, iInvite, zKey, zLink, zExpires);
   sodium_memzero(zLink, strlen(zLink));
@@ -310,7 +312,7 @@ static const char SQL_INSERT_MEMBER_INVITE[] =
     "  created_at, expires_at, last_sent_at)"
     " VALUES('member', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?11)";
 
-enum { OPT_FIRST, OPT_LAST, OPT_DAYS, OPT_COMMENTS, OPT_COUNT };
+enum { OPT_FIRST, OPT_LAST, OPT_DAYS, OPT_COMMENTS, OPT_SEND, OPT_META, OPT_COUNT };
 
 void invite_create_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3 *db = sqlite3_context_db_handle(ctx);
@@ -323,7 +325,9 @@ void invite_create_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   InviteOption aOpt[OPT_COUNT] = {{"first_name", SQLITE_TEXT, 0},
                                   {"last_name", SQLITE_TEXT, 0},
                                   {"days", SQLITE_INTEGER, 0},
-                                  {"comments", SQLITE_TEXT, 0}};
+                                  {"comments", SQLITE_TEXT, 0},
+                                  KEY_OPTIONS};
+  KeyOptions key;
   InviteTx tx = {0, 0};
   const char *zRefusal = 0; /* an audited refusal, recorded after rollback */
   zKey[0] = 0;
@@ -359,7 +363,8 @@ void invite_create_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   if (json_option_text(ctx, &aOpt[OPT_FIRST], NAME_MAX_BYTES, 1, &zFirst, 0) ||
       json_option_text(ctx, &aOpt[OPT_LAST], NAME_MAX_BYTES, 1, &zLast, 0) ||
       json_option_text(ctx, &aOpt[OPT_COMMENTS], COMMENTS_MAX_BYTES, 0, &zComments, 0) ||
-      option_days(ctx, &aOpt[OPT_DAYS], &nDays)) {
+      option_days(ctx, &aOpt[OPT_DAYS], &nDays) ||
+      key_options_read(ctx, &aOpt[OPT_SEND], &key)) {
     goto fail;
   }
 
@@ -445,7 +450,7 @@ void invite_create_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     goto fail;
   }
 
-  if (invite_key_finish(ctx, &tx, "member_invite", iInvite, zUrl, zKey, zExpires)) {
+  if (invite_key_finish(ctx, &tx, "member_invite", iInvite, zUrl, zKey, zExpires, &key)) {
     goto fail;
   }
   goto done;
@@ -469,7 +474,8 @@ static const char SQL_REDEEMED[] =
     "SELECT i.business_id, i.subscription_id, i.role_id,"
     "       (SELECT m.id FROM $S.members m WHERE m.invite_id = i.id),"
     "       g.id, g.expires_at, i.session_id, i.profile_id,"
-    "       (SELECT x.id FROM $S.session_members x WHERE x.invite_id = i.id)"
+    "       (SELECT x.id FROM $S.session_members x WHERE x.invite_id = i.id),"
+    "       i.metadata"
     "  FROM $S.invites i LEFT JOIN $S.guests g ON g.invite_id = i.id"
     " WHERE i.id = ?1";
 
@@ -506,6 +512,11 @@ static sqlite3_int64 redeemer_user(sqlite3_context *ctx, sqlite3_value *pRedeeme
   if (eType == SQLITE_TEXT) {
     const char *z = (const char *)sqlite3_value_text(pRedeemer);
     int n = sqlite3_value_bytes(pRedeemer);
+    if (z == 0) {
+      sqlite3_result_error_nomem(ctx);
+      return 0;
+    }
+    if (invite_text_refused(ctx, z, n, "argument", 2, "redeemer")) return 0;
     const char *zErr = n > 1024 ? "address longer than 254 characters"
                                 : emails_normalize(z, n, zEmail);
     if (zErr) {
@@ -677,6 +688,11 @@ void invite_redeem_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
       json_key(pOut, "profile_id"), json_value(pOut, sqlite3_column_value(p, 7));
       json_key(pOut, "session_member_id"), json_value(pOut, sqlite3_column_value(p, 8));
     }
+    /* The application's metadata, as the object it gave, when it gave one. */
+    if (sqlite3_column_type(p, 9) != SQLITE_NULL) {
+      json_key(pOut, "metadata");
+      sqlite3_str_appendall(pOut, (const char *)sqlite3_column_text(p, 9));
+    }
   }
   sqlite3_reset(p);
   json_close(pOut);
@@ -701,7 +717,8 @@ static const char SQL_PEEK[] =
     "SELECT s.state, s.kind, s.business_id, s.business, s.subscription_id,"
     "       s.app, s.plan, s.role_id, s.role, s.inviter_id, u.first_name,"
     "       u.last_name, s.email, s.created_at, s.expires_at, s.redeemed_at,"
-    "       s.revoked_at, s.session_id, i.profile_id, p.name, i.display_name"
+    "       s.revoked_at, s.session_id, i.profile_id, p.name, i.display_name,"
+    "       i.metadata"
     "  FROM $S.invite_status s JOIN $S.invites i ON i.id = s.invite_id"
     "  LEFT JOIN $S.users u ON u.id = s.inviter_id"
     "  LEFT JOIN $S.security_profiles p ON p.id = i.profile_id"
@@ -739,6 +756,10 @@ void invite_peek_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   for (int i = 0; i < (int)(sizeof azCol / sizeof azCol[0]); i++) {
     json_key(pOut, azCol[i]);
     json_value(pOut, sqlite3_column_value(p, i));
+  }
+  if (sqlite3_column_type(p, 21) != SQLITE_NULL) {
+    json_key(pOut, "metadata");
+    sqlite3_str_appendall(pOut, (const char *)sqlite3_column_text(p, 21));
   }
   int bPending = strcmp((const char *)sqlite3_column_text(p, 0), "pending") == 0;
   json_key(pOut, "can_redeem");
@@ -816,12 +837,14 @@ static const char SQL_OLD_KEYS_LIVE[] =
     "UPDATE $S.invite_old_keys SET live = ?2"
     " WHERE invite_id = ?1 AND live IS NOT ?2 AND (?2 = 0 OR key_hash = ?3)";
 
-enum { OPT_KEEP, OPT_RESEND_DAYS, OPT_RESEND_COUNT };
+enum { OPT_KEEP, OPT_RESEND_DAYS, OPT_RESEND_SEND, OPT_RESEND_META, OPT_RESEND_COUNT };
 
 void invite_resend_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3_int64 iInvite, nDays = 0;
-  InviteOption aOpt[OPT_RESEND_COUNT] = {{"keep_old_keys", SQLITE_INTEGER, 0},
-                                         {"days", SQLITE_INTEGER, 0}};
+  InviteOption aOpt[OPT_RESEND_COUNT] = {{"keep_old_keys", INVITE_OPT_FLAG, 0},
+                                         {"days", SQLITE_INTEGER, 0},
+                                         KEY_OPTIONS};
+  KeyOptions key;
   InviteTx tx = {0, 0};
   char zKey[KEYS_TEXT_CHARS + 1];
   unsigned char aHash[KEYS_HASH_BYTES], aOldHash[KEYS_HASH_BYTES];
@@ -829,7 +852,10 @@ void invite_resend_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   zKey[0] = 0;
   if (invite_arg_id(ctx, argv, 0, "invite", &iInvite)) return;
   if (argc > 1 && json_options(ctx, argv[1], 2, aOpt, OPT_RESEND_COUNT)) return;
-  if (option_days(ctx, &aOpt[OPT_RESEND_DAYS], &nDays)) goto fail;
+  if (option_days(ctx, &aOpt[OPT_RESEND_DAYS], &nDays) ||
+      key_options_read(ctx, &aOpt[OPT_RESEND_SEND], &key)) {
+    goto fail;
+  }
   int bKeep = aOpt[OPT_KEEP].pValue && sqlite3_value_int(aOpt[OPT_KEEP].pValue);
 
   if (invite_verb_begin(ctx, &tx)) goto fail;
@@ -919,7 +945,7 @@ void invite_resend_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3_bind_blob(p, 3, aOldHash, KEYS_HASH_BYTES, SQLITE_STATIC);
   if (invite_stmt_done(ctx, p, "cannot update the old keys")) goto fail;
 
-  if (invite_key_finish(ctx, &tx, "resend", iInvite, zUrl, zKey, zExpires)) goto fail;
+  if (invite_key_finish(ctx, &tx, "resend", iInvite, zUrl, zKey, zExpires, &key)) goto fail;
   goto done;
 fail:
   invite_verb_end(ctx, &tx, 0);

@@ -129,7 +129,7 @@ static const char SQL_INSERT_SESSION_INVITE[] =
     "  display_name, comments, created_at, expires_at, last_sent_at)"
     " VALUES('session', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?12)";
 
-enum { OPT_EMAIL, OPT_COMMENTS, OPT_PORTAL, OPT_COUNT };
+enum { OPT_EMAIL, OPT_COMMENTS, OPT_PORTAL, OPT_SEND, OPT_META, OPT_COUNT };
 
 /* Looks up a portal (by id, or the first one when id is 0); copies its
 ** base URL. 1 when found. */
@@ -163,7 +163,9 @@ void session_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   char *zBase = 0;
   InviteOption aOpt[OPT_COUNT] = {{"email", SQLITE_TEXT, 0},
                                   {"comments", SQLITE_TEXT, 0},
-                                  {"portal", SQLITE_INTEGER, 0}};
+                                  {"portal", SQLITE_INTEGER, 0},
+                                  KEY_OPTIONS};
+  KeyOptions key;
   InviteTx tx = {0, 0};
   zKey[0] = 0;
   zEmail[0] = 0;
@@ -189,7 +191,8 @@ void session_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   /* Comments go to the roster and the email body only: line breaks allowed. */
   if (json_option_text(ctx, &aOpt[OPT_EMAIL], 1024, 0, &zEmailOpt, &nEmail) ||
       json_option_text(ctx, &aOpt[OPT_COMMENTS], SESSION_COMMENTS_MAX_BYTES, 0,
-                          &zComments, 0)) {
+                          &zComments, 0) ||
+      key_options_read(ctx, &aOpt[OPT_SEND], &key)) {
     goto fail;
   }
   if (zEmailOpt) {
@@ -293,7 +296,7 @@ void session_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 
   /* With an `email` option the access invitation is queued too (nothing is
   ** queued for a key without an address). */
-  if (invite_key_finish(ctx, &tx, "session_invite", iInvite, zBase, zKey, zExpires)) {
+  if (invite_key_finish(ctx, &tx, "session_invite", iInvite, zBase, zKey, zExpires, &key)) {
     goto fail;
   }
   goto done;

@@ -37,3 +37,22 @@ BEGIN
   VALUES (NEW.user_id, 'invite.declined', 'invite:' || NEW.id,
           json_object('kind', NEW.kind, 'reason', NEW.decline_reason));
 END;
+
+-- The application's metadata on an invite (option "metadata"): a JSON object
+-- of at most 4 KB, set while the invite is pending, whoever writes.
+CREATE TRIGGER $S.invites_check_metadata_insert BEFORE INSERT ON invites
+WHEN NEW.metadata IS NOT NULL
+BEGIN
+  SELECT RAISE(ABORT, 'invites: metadata must be a JSON object of at most 4096 bytes')
+   WHERE typeof(NEW.metadata) <> 'text' OR NOT json_valid(NEW.metadata)
+      OR json_type(NEW.metadata) IS NOT 'object' OR length(CAST(NEW.metadata AS BLOB)) > 4096;
+END;
+
+CREATE TRIGGER $S.invites_check_metadata_update BEFORE UPDATE OF metadata ON invites
+WHEN NEW.metadata IS NOT OLD.metadata
+BEGIN
+  SELECT RAISE(ABORT, 'invites: metadata must be a JSON object of at most 4096 bytes')
+   WHERE NEW.metadata IS NOT NULL
+     AND (typeof(NEW.metadata) <> 'text' OR NOT json_valid(NEW.metadata)
+          OR json_type(NEW.metadata) IS NOT 'object' OR length(CAST(NEW.metadata AS BLOB)) > 4096);
+END;

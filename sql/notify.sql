@@ -107,6 +107,7 @@ BEGIN
            WHERE w.id = NEW.inviter_id) m,
          templates tp
    WHERE v.id = NEW.inviter_id
+     AND v.email NOT LIKE '%@erased.invalid'  -- an inviter erased by user_forget()
      AND tp.id = coalesce(
            (SELECT id FROM templates WHERE kind = 'accepted' AND ifnull(business_id, 0) = NEW.business_id),
            (SELECT id FROM templates WHERE kind = 'accepted' AND ifnull(business_id, 0) = 0));

@@ -138,6 +138,7 @@ CREATE TABLE IF NOT EXISTS $S.invites(
   revoked_at      TEXT,       -- also set, to the same time, when declined
   declined_at     TEXT,       -- the invitee said no (invite_decline); schema 2
   decline_reason  TEXT,
+  metadata        TEXT,       -- a JSON object of the application's, <= 4 KB; schema 2
   sent_count      INTEGER NOT NULL DEFAULT 1,   -- 1 + resends
   last_sent_at    TEXT
 );

@@ -72,7 +72,7 @@ SELECT i.id AS invite_id, i.kind,
        i.email, i.user_id, i.inviter_id, u.email AS inviter_email,
        i.session_id, i.created_at, i.expires_at, i.redeemed_at,
        i.redeemed_by, i.revoked_at, i.sent_count, i.last_sent_at,
-       i.declined_at, i.decline_reason
+       i.declined_at, i.decline_reason, i.metadata
   FROM invites i
   JOIN invite_now t
   LEFT JOIN businesses b ON b.id = i.business_id

@@ -15,6 +15,12 @@ command -v sqlite3 >/dev/null 2>&1 || need="$need sqlite3"
 if [ "${1:-}" = demo ] || [ "${1:-}" = test ]; then
   /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need="$need python3-aiosmtpd"
 fi
+# The extension needs SQLite 3.38.0 or later (built-in JSON, ->>).
+if [ -z "$need" ] && ! pkg-config --atleast-version=3.38.0 sqlite3; then
+  echo "deps: sqlite-invite needs SQLite 3.38.0 or later; this system has $(pkg-config --modversion sqlite3)" >&2
+  echo "deps: (Debian 12 and Ubuntu 24.04 have it; Ubuntu 22.04 has 3.37.2)" >&2
+  exit 1
+fi
 [ -z "$need" ] && exit 0
 echo "deps: missing:$need" >&2
 echo "deps: run: sh tools/setup.sh   (installs them as root, or prints the command to run)" >&2

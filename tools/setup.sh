@@ -7,7 +7,9 @@
 #                               otherwise: print the one command that does it
 #   sh tools/setup.sh --check   only say what is missing (exit 1 if anything)
 #
-# Debian 12 and Ubuntu 22.04/24.04 (apt). Elsewhere it names what is needed.
+# Debian 12 and Ubuntu 24.04 (apt). Ubuntu 22.04's SQLite (3.37.2) is older
+# than the 3.38.0 the extension needs: setup says so. Elsewhere it names what
+# is needed.
 # SETUP_LEAVE_OUT="gcc ..." leaves packages out on purpose: the fresh-machine
 # check (.ci/fresh-machine.sh) uses it to show that a broken set-up fails.
 set -u
@@ -33,7 +35,20 @@ for p in $packages; do
 done
 missing=${missing# }
 
+# The extension needs SQLite 3.38.0 or later (built-in JSON, ->>); say so
+# once the system's version is known, rather than at the first query.
+sqlite_new_enough() {
+  v=$(dpkg-query -W -f='${Version}' libsqlite3-dev 2>/dev/null) || return 0
+  [ -n "$v" ] || return 0
+  if dpkg --compare-versions "$v" lt 3.38.0; then
+    echo "setup: sqlite-invite needs SQLite 3.38.0 or later; this system's libsqlite3-dev is $v" >&2
+    echo "setup: (Debian 12 and Ubuntu 24.04 have it; Ubuntu 22.04 has 3.37.2)" >&2
+    return 1
+  fi
+}
+
 if [ -z "$missing" ]; then
+  sqlite_new_enough || exit 1
   echo "setup: everything needed is installed"
   exit 0
 fi
@@ -47,6 +62,7 @@ if [ "$(id -u)" = 0 ]; then
   echo "setup: installing $missing"
   export DEBIAN_FRONTEND=noninteractive
   sh -c "$install" || { echo "setup: apt-get failed" >&2; exit 1; }
+  sqlite_new_enough || exit 1
   echo "setup: done"
   exit 0
 fi

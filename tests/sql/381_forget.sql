@@ -40,6 +40,11 @@ SELECT count(*) FROM members WHERE user_id = 7;
 SELECT user_forget(7);
 SELECT invite_audit_verify();
 
+-- an erased inviter is not emailed when her invitation is accepted
+INSERT INTO settings VALUES (1, 'notify_inviter_on_accept', 1);
+SELECT invite_redeem(invite_resend(3) ->> '$.key', 'bo@example.com') ->> '$.kind';
+SELECT count(*) FROM outbox WHERE kind = 'accepted';
+
 -- ---- refusals ----
 SELECT invite_redeem(session_invite(1, 2, 1, 'Dana') ->> '$.key') ->> '$.session_member_id';
 SELECT f FROM fp;
