@@ -87,6 +87,22 @@ asan:
 valgrind: all
 	INVITE_SO=$(CURDIR)/$(BUILD)/invite.so BUILD=$(BUILD) VALGRIND=1 sh tests/run.sh
 
+# ---- tools/invite-node: a dqlite node with the extension (tools/README.md) ----
+# Built by `make` only where libdqlite-dev is installed; make cluster-test
+# installs it (root) and runs 3 nodes on 127.0.0.1 (tests/cluster/).
+DQLITE_LIBS := $(shell $(PKG_CONFIG) --libs dqlite 2>/dev/null)
+ifneq ($(DQLITE_LIBS),)
+all: $(BUILD)/invite-node
+endif
+$(BUILD)/invite-node: tools/invite-node.c
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) $(WARN) $(SQLITE_CFLAGS) -o $@ $< \
+	  $(or $(DQLITE_LIBS),-ldqlite) $(SQLITE_LIBS) -ldl -lpthread $(LDFLAGS)
+
+cluster-test:
+	sh tests/cluster/run.sh $(BUILD)
+.PHONY: cluster-test
+
 # ---- benchmark: verbs against bare SQLite (tools/bench.c, tools/README.md) ----
 BENCH_ARGS ?=
 # The honest floor renders with the extension's macro core and hashes with
@@ -200,4 +216,5 @@ help:
 	@echo "make bench-peers  verbs from Python beside django-invitations (BENCH_PEERS_ARGS=--n 1000)"
 	@echo "make profile  instructions per call, verbs against bare SQLite (valgrind)"
 	@echo "make fresh-machine  the README's two commands on a fresh Debian root (CI)"
+	@echo "make cluster-test  3 dqlite nodes on 127.0.0.1: verbs, failover, catch-up (tests/cluster/)"
 	@echo "make install  copy invite.so to $(PREFIX)/lib"
