@@ -103,12 +103,13 @@ cluster-test:
 	sh tests/cluster/run.sh $(BUILD)
 .PHONY: cluster-test
 
-# ---- benchmark: verbs against bare SQLite (tools/bench.c, tools/README.md) ----
+# ---- benchmark: verbs against SQLite without the law (tools/bench.c, tools/README.md) ----
 BENCH_ARGS ?=
 # The honest floor renders with the extension's macro core and hashes with
 # libsodium, as the verbs do.
+BENCH_CALLGRIND := $(shell echo '\#include <valgrind/callgrind.h>' | $(CC) -E - >/dev/null 2>&1 && echo -DHAVE_CALLGRIND=1)
 $(BUILD)/bench: tools/bench.c ext/macro.c ext/macro.h
-	$(CC) $(CFLAGS) $(WARN) $(SQLITE_CFLAGS) $(SODIUM_CFLAGS) -o $@ tools/bench.c ext/macro.c \
+	$(CC) $(CFLAGS) $(WARN) $(BENCH_CALLGRIND) $(SQLITE_CFLAGS) $(SODIUM_CFLAGS) -o $@ tools/bench.c ext/macro.c \
 	  $(SQLITE_LIBS) $(SODIUM_LIBS) -lpthread
 
 bench: all $(BUILD)/bench
