@@ -19,7 +19,7 @@ CURL_LIBS     := $(or $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null),-lcurl)
 # Order matters: invite_init() runs them in this order.
 SQL_FILES = sql/schema.sql sql/views.sql sql/triggers.sql sql/guests.sql \
             sql/sessions.sql sql/email.sql sql/notify.sql sql/audit.sql sql/security.sql \
-            sql/guards.sql sql/events.sql sql/retention.sql sql/guest_sources.sql sql/decline.sql
+            sql/guards.sql sql/text.sql sql/events.sql sql/retention.sql sql/guest_sources.sql sql/decline.sql
 
 EXT_SRC = ext/invite.c ext/util.c ext/json.c ext/keys.c ext/emails.c \
           ext/clock.c ext/schema.c ext/verbs_invite.c ext/seats.c \

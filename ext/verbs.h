@@ -8,6 +8,8 @@
 #define INVITE_SQL_FUNC(name) \
   void name(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
+/* util.c */
+INVITE_SQL_FUNC(invite_text_problem_func);
 /* schema.c */
 INVITE_SQL_FUNC(invite_init_func);
 INVITE_SQL_FUNC(invite_version_func);
