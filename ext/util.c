@@ -139,6 +139,18 @@ const char *invite_type_name(int eType) {
 int invite_arg_id(sqlite3_context *ctx, sqlite3_value **argv, int i,
                   const char *zArg, sqlite3_int64 *pId) {
   int eType = sqlite3_value_type(argv[i]);
+  if (eType == SQLITE_FLOAT) {
+    /* Node's better-sqlite3 binds every JS number as REAL: 1.0 is id 1. */
+    double r = sqlite3_value_double(argv[i]);
+    if (!(r >= 1.0 && r <= 9007199254740992.0) || r != (double)(sqlite3_int64)r) {
+      invite_errorf(ctx, SQLITE_MISMATCH,
+                    "argument %d (%s) must be an integer id, got real %!.15g",
+                    i + 1, zArg, r);
+      return 1;
+    }
+    *pId = (sqlite3_int64)r;
+    return 0;
+  }
   if (eType != SQLITE_INTEGER) {
     invite_errorf(ctx, SQLITE_MISMATCH,
                   "argument %d (%s) must be an integer id, got %s", i + 1,
