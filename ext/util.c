@@ -382,37 +382,3 @@ int invite_verb_end(sqlite3_context *ctx, InviteTx *pTx, int bCommit) {
   }
   return bCommit ? SQLITE_ERROR : SQLITE_OK;
 }
-
-/* invite_text_problem(table, name1, value1, name2, value2, ...): the message
-** "<table>: column <name> is not valid UTF-8" (or "contains a NUL byte") of
-** the first text value that is refused, else NULL. Pure: the triggers of
-** sql/text.sql call it through invite_raise(). */
-void invite_text_problem_func(sqlite3_context *ctx, int argc,
-                              sqlite3_value **argv) {
-  if (argc < 1 || argc % 2 == 0) {
-    invite_errorf(ctx, SQLITE_MISUSE, "takes a table, then name, value pairs");
-    return;
-  }
-  const char *zTable = (const char *)sqlite3_value_text(argv[0]);
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (sqlite3_value_type(argv[i + 1]) != SQLITE_TEXT) continue;
-    const char *z = (const char *)sqlite3_value_text(argv[i + 1]);
-    int n = sqlite3_value_bytes(argv[i + 1]);
-    if (z == 0) {
-      sqlite3_result_error_nomem(ctx);
-      return;
-    }
-    int iBad = invite_utf8_bad(z, n);
-    if (iBad < 0) continue;
-    char *zMsg = sqlite3_mprintf(
-        "%s: column %s %s (at byte %d)", zTable ? zTable : "?",
-        (const char *)sqlite3_value_text(argv[i]),
-        z[iBad] == 0 ? "contains a NUL byte" : "is not valid UTF-8", iBad);
-    if (zMsg == 0) {
-      sqlite3_result_error_nomem(ctx);
-      return;
-    }
-    sqlite3_result_text(ctx, zMsg, -1, sqlite3_free);
-    return;
-  }
-}

@@ -8,8 +8,6 @@
 #define INVITE_SQL_FUNC(name) \
   void name(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
-/* util.c */
-INVITE_SQL_FUNC(invite_text_problem_func);
 /* schema.c */
 INVITE_SQL_FUNC(invite_init_func);
 INVITE_SQL_FUNC(invite_version_func);
@@ -47,6 +45,7 @@ INVITE_SQL_FUNC(user_forget_func);
 /* macro_sql.c */
 INVITE_SQL_FUNC(macro_expand_func);
 INVITE_SQL_FUNC(invite_template_check_func);
+INVITE_SQL_FUNC(invite_text_problem_func);
 INVITE_SQL_FUNC(invite_raise_func);
 /* audit.c */
 INVITE_SQL_FUNC(invite_audit_hash_func);
