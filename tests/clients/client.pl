@@ -40,11 +40,7 @@ check(($dbh->err // 0) == 19, "redeem twice: SQLITE_CONSTRAINT (" . ($dbh->err /
 # an id computed as a float (Perl binds it as 2, as its string form reads)
 eval { $dbh->selectrow_array("SELECT invite_create('bob\@example.com', ?, 4, 1, '{\"first_name\":\"Bob\",\"last_name\":\"Ng\"}')", undef, 4 / 2.0) };
 $msg = $@ ? $dbh->errstr : '';
-if ($msg =~ /got real/) {
-  print "skip id 2.0 (a Perl float) accepted as 2: needs the integral-REAL-id fix (bytes, issue 12): $msg\n";
-} else {
-  check($msg eq '', "id 2.0 (a Perl float) accepted as 2 ($msg)");
-}
+check($msg eq '', "id 2.0 (a Perl float) accepted as 2 ($msg)");
 # bad UTF-8: raw bytes bound as a BLOB, cast to TEXT
 my $sth = $dbh->prepare("SELECT invite_create(CAST(? AS TEXT), 2, 4, 1)");
 $sth->bind_param(1, "ann\xff\@example.com", SQL_BLOB);

@@ -83,11 +83,7 @@ func main() {
 	check(errors.As(err, &se) && se.Code == sqlite3.ErrConstraint, fmt.Sprintf("redeem twice: sqlite3.ErrConstraint (%v)", se.Code))
 	// a float64 id
 	err = db.QueryRow(`SELECT invite_create('bob@example.com', ?, 4, 1, '{"first_name":"Bob","last_name":"Ng"}')`, 2.0).Scan(&raw)
-	if err != nil && strings.Contains(err.Error(), "got real") {
-		fmt.Println("skip id 2.0 (float64) accepted as 2: needs the integral-REAL-id fix (bytes, issue 12):", err)
-	} else {
-		check(err == nil, fmt.Sprintf("id 2.0 (float64) accepted as 2 (%v)", err))
-	}
+	check(err == nil, fmt.Sprintf("id 2.0 (float64) accepted as 2 (%v)", err))
 	// bad UTF-8: a Go string may hold any bytes, and is bound as TEXT as is
 	err = db.QueryRow("SELECT invite_create(?, 2, 4, 1)", "ann\xff@example.com").Scan(&raw)
 	check(err != nil && strings.HasPrefix(err.Error(), "invite_create: argument 1 (invitee) is not valid UTF-8"), fmt.Sprintf("bad UTF-8 refused: %v", err))
