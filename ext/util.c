@@ -123,7 +123,16 @@ void invite_error_db(sqlite3_context *ctx, const char *zFormat, ...) {
   char *zMsg = zWhat ? sqlite3_mprintf("%s: %s", zWhat, invite_db_message(db))
                      : 0;
   sqlite3_free(zWhat);
-  error_finish(ctx, rc & 0xff, zMsg);
+  /* The extended code as it is: SQLITE_BUSY_SNAPSHOT stays BUSY_SNAPSHOT. */
+  error_finish(ctx, rc, zMsg);
+}
+
+int invite_not_a_rule(sqlite3_context *ctx) {
+  sqlite3 *db = sqlite3_context_db_handle(ctx);
+  int rc = sqlite3_extended_errcode(db);
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) return 0;
+  invite_error_db(ctx, "cannot write");
+  return 1;
 }
 
 const char *invite_type_name(int eType) {

@@ -157,7 +157,7 @@ static int option_days(sqlite3_context *ctx, InviteOption *pOpt,
   if (pOpt->pValue == 0) return 0;
   sqlite3_int64 n = sqlite3_value_int64(pOpt->pValue);
   if (n < 1 || n > DAYS_MAX) {
-    invite_errorf(ctx, SQLITE_RANGE, "option 'days' must be from 1 to %d, got %lld",
+    invite_errorf(ctx, SQLITE_MISMATCH, "option 'days' must be from 1 to %d, got %lld",
                   DAYS_MAX, n);
     return 1;
   }
@@ -232,6 +232,7 @@ static const char *explain_refusal(sqlite3_context *ctx, sqlite3_int64 iSub,
                                    const char *zEmail) {
   static const char *const azPrefix[] = {"invites: ", "members: ", 0};
   const InviteRule *pRule;
+  if (invite_not_a_rule(ctx)) return 0;
   char *zMsg = rule_refusal(sqlite3_context_db_handle(ctx), azPrefix, &pRule);
   if (zMsg == 0) {
     sqlite3_result_error_nomem(ctx);
