@@ -475,6 +475,17 @@ func verbGroups(db *sql.DB) {
 	check(scalar(db, "SELECT count(*) FROM outbox") >= 4, "outbox: the emails were queued", "")
 	v, err := tx1(db, "SELECT coalesce(invite_audit_verify(), 'intact')")
 	check(err == nil && v == "intact", "invite_audit_verify", "%v %q", err, v)
+	// A client that commits after each refusal keeps the failure records:
+	// the source is refused on the cluster after the limit (10).
+	for i := 0; i < 11; i++ {
+		inTx(db, func(c *sql.Conn) error {
+			queryText(c, "SELECT invite_redeem(?, NULL, 'src-2')", bogusKey)
+			return nil // COMMIT what the refusal recorded
+		})
+	}
+	_, err = tx1(db, "SELECT invite_redeem(?, NULL, 'src-2')", bogusKey)
+	check(err != nil && strings.Contains(err.Error(), "too many failed attempts from this source"),
+		"11 failed redemptions committed by the client: the source is refused on the cluster", "%v", err)
 	// The failed-redemption defence must survive the client's rollback, on
 	// the cluster as on one file.
 	err, _ = inTx(db, func(c *sql.Conn) error {
@@ -747,7 +758,8 @@ func concurrent() {
 			n := 0
 			for _, i := range order {
 				k := keys[i]
-				for attempt := 0; ; attempt++ {
+				deadline := time.Now().Add(30 * time.Second)
+				for {
 					verr, cerr := inTx(db, func(c *sql.Conn) error {
 						_, e := queryText(c, "SELECT invite_redeem(?)", k)
 						if e != nil {
@@ -765,7 +777,7 @@ func concurrent() {
 					if verr != nil && strings.Contains(verr.Error(), "key already used") {
 						break // the other client had it
 					}
-					if attempt > 200 {
+					if time.Now().After(deadline) { // busy for 30 s: something is stuck
 						mu.Lock()
 						failures = append(failures, fmt.Sprintf("client %d: %v %v", w, verr, cerr))
 						mu.Unlock()
