@@ -32,6 +32,8 @@ EXT_OBJ = $(EXT_SRC:ext/%.c=$(BUILD)/%.o)
 
 ALL_CFLAGS = $(CFLAGS) $(WARN) -fPIC -I$(BUILD) -Iext $(SQLITE_CFLAGS) $(SODIUM_CFLAGS)
 
+# ---- the client suite: tests/clients/ (README.md there) ----
+.PHONY: test-clients clients-deps
 .PHONY: lint all deps test fresh-machine demo asan valgrind fuzz bench bench-peers profile clean install uninstall help
 
 all: deps $(BUILD)/invite.so build/invite.so $(BUILD)/invite-mail
@@ -77,6 +79,21 @@ demo: all
 	@sh tools/deps.sh demo || true
 	@sh demo/demo.sh $(BUILD)
 
+# The scenario in Python, Tcl, Perl, Node, Go and Rust (tests/clients/);
+# ends with "N passed, N failed, N skipped". CLIENTS=python,go picks some.
+CLIENTS ?=
+test-clients: all
+	INVITE_SO=$(CURDIR)/$(BUILD)/invite.so sh tests/clients/run.sh $(subst $(comma), ,$(CLIENTS))
+
+# Node's better-sqlite3 12 (not 13) into build/clients/node_modules; its
+# install script fetches or builds the native module (allowScripts in
+# tests/clients/node/package.json lets npm >= 11.16 run it).
+comma := ,
+clients-deps:
+	mkdir -p build/clients
+	cp tests/clients/node/package.json build/clients/package.json
+	cd build/clients && npm install --no-package-lock --no-audit --no-fund
+
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 asan:
 	$(MAKE) BUILD=build/asan CFLAGS="$(ASAN_FLAGS)" all
@@ -103,12 +120,13 @@ cluster-test:
 	sh tests/cluster/run.sh $(BUILD)
 .PHONY: cluster-test
 
-# ---- benchmark: verbs against bare SQLite (tools/bench.c, tools/README.md) ----
+# ---- benchmark: verbs against SQLite without the law (tools/bench.c, tools/README.md) ----
 BENCH_ARGS ?=
 # The honest floor renders with the extension's macro core and hashes with
 # libsodium, as the verbs do.
+BENCH_CALLGRIND := $(shell echo '\#include <valgrind/callgrind.h>' | $(CC) -E - >/dev/null 2>&1 && echo -DHAVE_CALLGRIND=1)
 $(BUILD)/bench: tools/bench.c ext/macro.c ext/macro.h
-	$(CC) $(CFLAGS) $(WARN) $(SQLITE_CFLAGS) $(SODIUM_CFLAGS) -o $@ tools/bench.c ext/macro.c \
+	$(CC) $(CFLAGS) $(WARN) $(BENCH_CALLGRIND) $(SQLITE_CFLAGS) $(SODIUM_CFLAGS) -o $@ tools/bench.c ext/macro.c \
 	  $(SQLITE_LIBS) $(SODIUM_LIBS) -lpthread
 
 bench: all $(BUILD)/bench
@@ -209,6 +227,8 @@ help:
 	@echo "make          also builds $(BUILD)/invite-mail (outbox -> SMTP)"
 	@echo "make demo     build and tell the story: invites, guests, a support session, an email delivered"
 	@echo "make test     build and run every test; ends with 'N passed, N failed'"
+	@echo "make test-clients  the scenario from Python, Tcl, Perl, Node, Go, Rust (tests/clients/)"
+	@echo "make clients-deps  npm install better-sqlite3@12 into build/clients (for test-clients)"
 	@echo "make asan     the tests with ASan+UBSan"
 	@echo "make valgrind the SQL tests under valgrind"
 	@echo "make fuzz     each libFuzzer target for FUZZ_SECONDS (30) s (clang)"

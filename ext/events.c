@@ -126,11 +126,16 @@ static int events_vtab_filter(sqlite3_vtab_cursor *cur, int idxNum,
   sqlite3_int64 iAfter = 0;
   if (idxNum == 1 && argc == 1) {
     int eType = sqlite3_value_type(argv[0]);
-    if (eType != SQLITE_INTEGER) {
+    double r = eType == SQLITE_FLOAT ? sqlite3_value_double(argv[0]) : 0;
+    if (eType == SQLITE_FLOAT && r >= 0 && r <= 9007199254740992.0 &&
+        r == (double)(sqlite3_int64)r) {
+      iAfter = (sqlite3_int64)r; /* a REAL from Node: 5.0 is 5 */
+    } else if (eType != SQLITE_INTEGER) {
       return events_vtab_error(cur->pVtab, "argument 1 (after) must be an event id (an integer >= 0), got %s",
                                invite_type_name(eType));
+    } else {
+      iAfter = sqlite3_value_int64(argv[0]);
     }
-    iAfter = sqlite3_value_int64(argv[0]);
     if (iAfter < 0) {
       return events_vtab_error(cur->pVtab, "argument 1 (after) must be an event id (an integer >= 0), got %lld",
                                iAfter);

@@ -64,6 +64,12 @@ void invite_errorf(sqlite3_context *ctx, int rc, const char *zFormat, ...);
 /* The same, after an inner SQLite call failed: appends sqlite3_errmsg(). */
 void invite_error_db(sqlite3_context *ctx, const char *zFormat, ...);
 
+/* After a write failed: when the cause is not a rule (BUSY, BUSY_SNAPSHOT,
+** LOCKED, IOERR, NOMEM...), sets "<name>: cannot write: <sqlite error>" with
+** the extended code unchanged and returns 1; 0 for a refusal
+** (SQLITE_CONSTRAINT), which the caller explains. */
+int invite_not_a_rule(sqlite3_context *ctx);
+
 InviteConn *invite_conn(sqlite3_context *ctx);
 const char *invite_fname(sqlite3_context *ctx);
 

@@ -157,13 +157,13 @@ int json_options(sqlite3_context *ctx, sqlite3_value *pJson, int iArg,
       if (zKey && strcmp(zKey, aOpt[i].zName) == 0) break;
     }
     if (i == nOpt) {
-      invite_errorf(ctx, SQLITE_ERROR, "unknown option '%q'", zKey ? zKey : "");
-      rc = SQLITE_ERROR;
+      invite_errorf(ctx, SQLITE_MISMATCH, "unknown option '%q'", zKey ? zKey : "");
+      rc = SQLITE_MISMATCH;
       break;
     }
     if (aOpt[i].pValue) {
-      invite_errorf(ctx, SQLITE_ERROR, "option '%q' given twice", zKey);
-      rc = SQLITE_ERROR;
+      invite_errorf(ctx, SQLITE_MISMATCH, "option '%q' given twice", zKey);
+      rc = SQLITE_MISMATCH;
       break;
     }
     /* Strict: a boolean is not a number, a number is not a flag (0 and 1
@@ -206,7 +206,7 @@ int json_options(sqlite3_context *ctx, sqlite3_value *pJson, int iArg,
   }
   sqlite3_reset(pStmt);
   if (rc != SQLITE_DONE) {
-    if (rc != SQLITE_ERROR && rc != SQLITE_MISMATCH && rc != SQLITE_NOMEM) {
+    if (rc != SQLITE_MISMATCH && rc != SQLITE_NOMEM) {
       invite_error_db(ctx, "cannot read the options");
     }
     json_options_free(aOpt, nOpt);

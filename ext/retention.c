@@ -8,13 +8,13 @@
 **
 ** invite_purge(before) deletes, in one transaction:
 **   - sent and failed emails queued before `before` (queued ones stay);
-**   - ended invites (redeemed, revoked, or expired while pending; the
+**   - ended invites (redeemed, declined, revoked, or expired while pending; the
 **     invite_ended view) that ended before `before` and that no membership,
 **     guest access, session roster row or remaining email names, with their
 **     old keys and reminders;
 **   - of ended invites still named by such a row (the record of how an
 **     access was granted), it clears the personal columns (email, names,
-**     display name, comments) instead.
+**     display name, comments, decline reason) instead.
 ** before is a timestamp 'YYYY-MM-DD HH:MM:SS' not after now. One audit event
 ** 'retention.purged' records the counts, not what was removed. The event
 ** feed keeps its events; their invite, user and business columns become
@@ -63,10 +63,10 @@ static const char SQL_PURGE_INVITES[] =
     "DELETE FROM $S.invites WHERE id IN " PURGE_IDS;
 static const char SQL_PURGE_CLEAR[] =
     "UPDATE $S.invites SET email = NULL, first_name = NULL, last_name = NULL,"
-    "       display_name = NULL, comments = NULL"
+    "       display_name = NULL, comments = NULL, decline_reason = NULL"
     " WHERE id IN (SELECT invite_id FROM $S.invite_ended WHERE ended_at < ?1 AND referenced)"
     "   AND (email IS NOT NULL OR first_name IS NOT NULL OR last_name IS NOT NULL"
-    "        OR display_name IS NOT NULL OR comments IS NOT NULL)";
+    "        OR display_name IS NOT NULL OR comments IS NOT NULL OR decline_reason IS NOT NULL)";
 
 /* Reads argument 0 as a timestamp not after now into zOut[20]. */
 static int retention_arg_before(sqlite3_context *ctx, sqlite3_value **argv, char zOut[20]) {
@@ -198,10 +198,10 @@ static const char SQL_FORGET_OUTBOX[] =
     "                   OR instr(lower(outbox.body), lower(e.value)))";
 static const char SQL_FORGET_CLEAR_INVITES[] =
     "UPDATE $S.invites SET email = NULL, first_name = NULL, last_name = NULL,"
-    "       display_name = NULL, comments = NULL"
+    "       display_name = NULL, comments = NULL, decline_reason = NULL"
     " WHERE id IN (SELECT value FROM json_each(?3))"
     "   AND (email IS NOT NULL OR first_name IS NOT NULL OR last_name IS NOT NULL"
-    "        OR display_name IS NOT NULL OR comments IS NOT NULL)";
+    "        OR display_name IS NOT NULL OR comments IS NOT NULL OR decline_reason IS NOT NULL)";
 static const char SQL_FORGET_ROSTER[] =
     "UPDATE $S.session_members SET display_name = NULL, comments = NULL"
     " WHERE (user_id = ?1 OR invite_id IN (SELECT value FROM json_each(?3)))"

@@ -123,7 +123,16 @@ void invite_error_db(sqlite3_context *ctx, const char *zFormat, ...) {
   char *zMsg = zWhat ? sqlite3_mprintf("%s: %s", zWhat, invite_db_message(db))
                      : 0;
   sqlite3_free(zWhat);
-  error_finish(ctx, rc & 0xff, zMsg);
+  /* The extended code as it is: SQLITE_BUSY_SNAPSHOT stays BUSY_SNAPSHOT. */
+  error_finish(ctx, rc, zMsg);
+}
+
+int invite_not_a_rule(sqlite3_context *ctx) {
+  sqlite3 *db = sqlite3_context_db_handle(ctx);
+  int rc = sqlite3_extended_errcode(db);
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) return 0;
+  invite_error_db(ctx, "cannot write");
+  return 1;
 }
 
 const char *invite_type_name(int eType) {
@@ -139,6 +148,18 @@ const char *invite_type_name(int eType) {
 int invite_arg_id(sqlite3_context *ctx, sqlite3_value **argv, int i,
                   const char *zArg, sqlite3_int64 *pId) {
   int eType = sqlite3_value_type(argv[i]);
+  if (eType == SQLITE_FLOAT) {
+    /* Node's better-sqlite3 binds every JS number as REAL: 1.0 is id 1. */
+    double r = sqlite3_value_double(argv[i]);
+    if (!(r >= 1.0 && r <= 9007199254740992.0) || r != (double)(sqlite3_int64)r) {
+      invite_errorf(ctx, SQLITE_MISMATCH,
+                    "argument %d (%s) must be an integer id, got real %!.15g",
+                    i + 1, zArg, r);
+      return 1;
+    }
+    *pId = (sqlite3_int64)r;
+    return 0;
+  }
   if (eType != SQLITE_INTEGER) {
     invite_errorf(ctx, SQLITE_MISMATCH,
                   "argument %d (%s) must be an integer id, got %s", i + 1,

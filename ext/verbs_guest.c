@@ -297,7 +297,7 @@ void guest_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   if (aOpt[OPT_GUEST_DAYS].pValue) {
     nDays = sqlite3_value_int64(aOpt[OPT_GUEST_DAYS].pValue);
     if (nDays < 1 || nDays > GUEST_DAYS_MAX) {
-      invite_errorf(ctx, SQLITE_RANGE, "option 'days' must be from 1 to %d, got %lld",
+      invite_errorf(ctx, SQLITE_MISMATCH, "option 'days' must be from 1 to %d, got %lld",
                     GUEST_DAYS_MAX, nDays);
       goto fail;
     }

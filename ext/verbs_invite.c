@@ -157,7 +157,7 @@ static int option_days(sqlite3_context *ctx, InviteOption *pOpt,
   if (pOpt->pValue == 0) return 0;
   sqlite3_int64 n = sqlite3_value_int64(pOpt->pValue);
   if (n < 1 || n > DAYS_MAX) {
-    invite_errorf(ctx, SQLITE_RANGE, "option 'days' must be from 1 to %d, got %lld",
+    invite_errorf(ctx, SQLITE_MISMATCH, "option 'days' must be from 1 to %d, got %lld",
                   DAYS_MAX, n);
     return 1;
   }
@@ -232,6 +232,7 @@ static const char *explain_refusal(sqlite3_context *ctx, sqlite3_int64 iSub,
                                    const char *zEmail) {
   static const char *const azPrefix[] = {"invites: ", "members: ", 0};
   const InviteRule *pRule;
+  if (invite_not_a_rule(ctx)) return 0;
   char *zMsg = rule_refusal(sqlite3_context_db_handle(ctx), azPrefix, &pRule);
   if (zMsg == 0) {
     sqlite3_result_error_nomem(ctx);
@@ -333,7 +334,7 @@ void invite_create_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   zKey[0] = 0;
 
   int eInvitee = sqlite3_value_type(argv[0]);
-  if (eInvitee == SQLITE_INTEGER) {
+  if (eInvitee == SQLITE_INTEGER || eInvitee == SQLITE_FLOAT) {
     if (invite_arg_id(ctx, argv, 0, "invitee", &iUser)) return;
   } else if (eInvitee == SQLITE_TEXT) {
     const char *z;
@@ -488,8 +489,10 @@ static sqlite3_int64 redeemer_user(sqlite3_context *ctx, sqlite3_value *pRedeeme
   char zEmail[EMAILS_MAX_ADDRESS + 1];
   const char *zWho = r->zEmail;
   int eType = pRedeemer ? sqlite3_value_type(pRedeemer) : SQLITE_NULL;
-  if (eType == SQLITE_INTEGER) {
-    sqlite3_int64 iUser = sqlite3_value_int64(pRedeemer);
+  if (eType == SQLITE_INTEGER || eType == SQLITE_FLOAT) {
+    sqlite3_int64 iUser;
+    sqlite3_value *aArg[2] = {0, pRedeemer}; /* it is argument 2 */
+    if (invite_arg_id(ctx, aArg, 1, "redeemer", &iUser)) return 0;
     sqlite3_stmt *p = invite_stmt(ctx, SQL_USER_EMAIL);
     if (p == 0) return 0;
     sqlite3_bind_int64(p, 1, iUser);
@@ -578,7 +581,8 @@ void invite_redeem_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   }
   if (argc > 1) {
     int e = sqlite3_value_type(argv[1]);
-    if (e != SQLITE_NULL && e != SQLITE_INTEGER && e != SQLITE_TEXT) {
+    if (e != SQLITE_NULL && e != SQLITE_INTEGER && e != SQLITE_FLOAT &&
+        e != SQLITE_TEXT) {
       invite_errorf(ctx, SQLITE_MISMATCH,
                     "argument 2 (redeemer) must be a user id or an email address");
       return;

@@ -57,6 +57,7 @@ static void session_explain(sqlite3_context *ctx, sqlite3_int64 iSession,
                             sqlite3_int64 iProfile, sqlite3_int64 iSub) {
   static const char *const azPrefix[] = {"invites: ", "session_members: ", 0};
   const InviteRule *pRule;
+  if (invite_not_a_rule(ctx)) return;
   char *zMsg = rule_refusal(sqlite3_context_db_handle(ctx), azPrefix, &pRule);
   char zText[256];
   if (zMsg == 0) {

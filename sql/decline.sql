@@ -11,7 +11,8 @@ BEGIN
 END;
 
 CREATE TRIGGER $S.invites_check_decline BEFORE UPDATE OF declined_at, decline_reason ON invites
-WHEN NEW.declined_at IS NOT OLD.declined_at OR NEW.decline_reason IS NOT OLD.decline_reason
+WHEN (NEW.declined_at IS NOT OLD.declined_at OR NEW.decline_reason IS NOT OLD.decline_reason)
+ AND invite_erasing() IS NOT 1  -- invite_purge/user_forget clear the reason (sql/retention.sql)
 BEGIN
   SELECT RAISE(ABORT, 'invites: an invite is declined once, while pending, as it ends (revoked_at = declined_at = now)')
    WHERE OLD.declined_at IS NOT NULL OR OLD.revoked_at IS NOT NULL OR OLD.redeemed_at IS NOT NULL

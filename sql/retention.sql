@@ -13,8 +13,10 @@
 CREATE TRIGGER $S.invites_check_erasure BEFORE UPDATE ON invites
 WHEN invite_erasing() IS 1
 BEGIN
-  SELECT RAISE(ABORT, 'invites: an erasure only clears the personal columns (email, first_name, last_name, display_name, comments)')
+  SELECT RAISE(ABORT, 'invites: an erasure only clears the personal columns (email, first_name, last_name, display_name, comments, decline_reason)')
    WHERE (NEW.email IS NOT OLD.email AND NEW.email IS NOT NULL)
+      OR (NEW.decline_reason IS NOT OLD.decline_reason AND NEW.decline_reason IS NOT NULL)
+      OR NEW.declined_at IS NOT OLD.declined_at
       OR (NEW.first_name IS NOT OLD.first_name AND NEW.first_name IS NOT NULL)
       OR (NEW.last_name IS NOT OLD.last_name AND NEW.last_name IS NOT NULL)
       OR (NEW.display_name IS NOT OLD.display_name AND NEW.display_name IS NOT NULL)
@@ -32,12 +34,13 @@ BEGIN
       OR NEW.sent_count IS NOT OLD.sent_count OR NEW.last_sent_at IS NOT OLD.last_sent_at;
 END;
 
--- Ended invites (redeemed, revoked, or expired while pending) with the time
+-- Ended invites (redeemed, declined, revoked, or expired while pending) with the time
 -- each ended, and whether an access or an email still names it (then
 -- invite_purge() clears its personal columns instead of deleting it).
 CREATE VIEW $S.invite_ended AS
 SELECT i.id AS invite_id, i.kind,
        CASE WHEN i.redeemed_at IS NOT NULL THEN 'redeemed'
+            WHEN i.declined_at IS NOT NULL THEN 'declined'
             WHEN i.revoked_at IS NOT NULL THEN 'revoked'
             ELSE 'expired' END AS state,
        coalesce(i.redeemed_at, i.revoked_at, i.expires_at) AS ended_at,

@@ -72,12 +72,11 @@
 
 #include "../ext/macro.h"
 
-/* callgrind's client requests: no-ops unless run under callgrind. */
-#if defined(__has_include)
-#if __has_include(<valgrind/callgrind.h>)
+/* callgrind's client requests: no-ops unless run under callgrind. The
+** Makefile defines HAVE_CALLGRIND when valgrind's header is installed
+** (cppcheck cannot evaluate __has_include). */
+#ifdef HAVE_CALLGRIND
 #include <valgrind/callgrind.h>
-#define HAVE_CALLGRIND 1
-#endif
 #endif
 
 #define NOW "2027-01-01 10:00:00"

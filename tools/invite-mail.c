@@ -12,8 +12,11 @@
 **
 ** For each due email (the outbox_pending view: queued and next_attempt_at
 ** <= now by the database's clock, pinned or not):
-**   1. claim it: push next_attempt_at LEASE_SECONDS ahead, only if it is
-**      still queued and due, so a second runner skips it;
+**   1. claim it: push next_attempt_at a lease ahead, only if it is still
+**      queued with the next_attempt_at we read, so a second runner skips it;
+**      the lease is --timeout + LEASE_MARGIN seconds: longer than curl may
+**      take for the whole SMTP exchange (CURLOPT_TIMEOUT bounds it) plus the
+**      database writes after it, so it cannot run out while we hold it;
 **   2. build the message (RFC 5322 headers, RFC 2047 for non-ASCII
 **      subjects and names, UTF-8 body in quoted-printable) and send it;
 **   3. accepted (250 after DATA): one UPDATE marks it sent — the outbox_scrub
@@ -25,14 +28,22 @@
 ** accepted it, so nothing is lost. The remaining window is between the
 ** server's "250" and our COMMIT of the UPDATE (microseconds, or as long as
 ** the database stays locked): a crash or kill there leaves the email
-** queued, and once its lease ends (LEASE_SECONDS) it is sent again — with
+** queued, and once its lease ends (--timeout + LEASE_MARGIN) it is sent again — with
 ** the same Message-ID, which lets receiving systems drop the duplicate.
 ** SMTP has no way to close that window from the client side.
+**
+** A server that refuses us rather than the email — a greeting other than
+** 2xx/421, an authentication answer (530, 534, 535, 538, or curl's "login
+** denied"), a 5xx to MAIL FROM other than 552 (size) — is a configuration
+** error: the run stops with exit status 3 and the email in hand goes back
+** as it was (its claim released, attempts unchanged), so a wrong password
+** never marks the queue failed.
 **
 ** --once drains what is due and exits; otherwise it polls every --interval
 ** seconds until SIGINT/SIGTERM (finishing the email in hand). Exit status:
 ** 0 when the run worked (deferred emails are normal), 1 on a database or
-** setup error, 2 on bad usage.
+** setup error, 2 on bad usage, 3 when the SMTP server refused the
+** configuration (URL, credentials, sender).
 */
 #define _DEFAULT_SOURCE /* strdup, gmtime_r */
 #include <curl/curl.h>
@@ -45,7 +56,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define LEASE_SECONDS 300      /* a claimed email is left alone this long */
+/* A claim lasts --timeout plus this: the database writes after the send
+** (busy timeout 10 s, six tries) fit in it with room to spare. */
+#define LEASE_MARGIN 300
 #define BACKOFF_BASE 60        /* first retry after a minute ... */
 #define BACKOFF_MAX (6 * 3600) /* ... doubling, at most six hours apart */
 #define BATCH_MAX 1000         /* due emails read per round */
@@ -53,6 +66,7 @@
 #define EW_LINE_MAX 76         /* RFC 2047: lines with encoded words */
 #define STR_(x) #x
 #define STR(x) STR_(x)
+#define EXIT_CONFIG 3 /* the SMTP server refused our configuration */
 
 static volatile sig_atomic_t g_stop = 0;
 static void on_signal(int sig) {
@@ -377,10 +391,50 @@ static void build_message(Buf *p, const Opts *o, const char *zTo,
   quoted_printable(p, zBody, nBody);
 }
 
+/* Where the SMTP exchange stood: the last command we sent ("" before the
+** first, i.e. while the greeting is read). curl's debug callback tells us. */
+typedef struct Phase {
+  char zCmd[16];
+} Phase;
+
+static int debug_cb(CURL *curl, curl_infotype type, char *z, size_t n, void *pArg) {
+  (void)curl;
+  Phase *p = pArg;
+  /* curl says QUIT after a failure: the command that failed came before */
+  if (type == CURLINFO_HEADER_OUT && !(n >= 4 && strncmp(z, "QUIT", 4) == 0)) {
+    size_t i = 0;
+    while (i < n && i + 1 < sizeof p->zCmd && z[i] != ' ' && z[i] != ':' &&
+           z[i] != '\r' && z[i] != '\n') {
+      p->zCmd[i] = z[i];
+      i++;
+    }
+    p->zCmd[i] = 0;
+  }
+  return 0;
+}
+
+/* NULL when a failed send says something about this email (or nothing
+** certain), else what is wrong with our side: the server will refuse
+** every email the same way, so none of them should pay for it. */
+static const char *config_problem(CURLcode cc, long iReply, const char *zCmd) {
+  if (cc == CURLE_LOGIN_DENIED) return "the server refused the credentials";
+  if (iReply == 530 || iReply == 534 || iReply == 535 || iReply == 538) {
+    return "the server requires authentication or refused the credentials (--user, --password, --starttls)";
+  }
+  if (zCmd[0] == 0 && iReply >= 500 && iReply < 600) {
+    return "the server refused the connection in its greeting (--smtp)";
+  }
+  if (strcmp(zCmd, "MAIL") == 0 && iReply >= 500 && iReply < 600 && iReply != 552) {
+    return "the server refused the sender (--from, --user)";
+  }
+  return 0;
+}
+
 /* Sends one message; 0 when the server accepted it, else the curl code
-** with the reason in zErr and the server's last reply code in *piReply. */
+** with the reason in zErr, the server's last reply code in *piReply and
+** the last command sent in *pPhase. */
 static CURLcode smtp_send(CURL *curl, const Opts *o, const char *zTo,
-                          const Buf *pMsg, char *zErr, long *piReply) {
+                          const Buf *pMsg, char *zErr, long *piReply, Phase *pPhase) {
   char zRcpt[512];
   snprintf(zRcpt, sizeof zRcpt, "<%s>", zTo);
   struct curl_slist *pRcpt = curl_slist_append(0, zRcpt);
@@ -401,6 +455,10 @@ static CURLcode smtp_send(CURL *curl, const Opts *o, const char *zTo,
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)o->nTimeout);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  pPhase->zCmd[0] = 0;
+  curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, debug_cb);
+  curl_easy_setopt(curl, CURLOPT_DEBUGDATA, pPhase);
+  curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L); /* feeds debug_cb, prints nothing */
   if (o->bStartTls) curl_easy_setopt(curl, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
   if (o->zUser) {
     curl_easy_setopt(curl, CURLOPT_USERNAME, o->zUser);
@@ -418,12 +476,18 @@ static CURLcode smtp_send(CURL *curl, const Opts *o, const char *zTo,
 }
 
 static const char SQL_DUE[] =
-    "SELECT id FROM outbox_pending LIMIT " STR(BATCH_MAX);
+    "SELECT id, next_attempt_at FROM outbox_pending LIMIT " STR(BATCH_MAX);
+/* Compare and set: only the runner that read ?2 wins; ?3 is the lease. */
 static const char SQL_CLAIM[] =
     "UPDATE outbox SET next_attempt_at ="
-    "   datetime((SELECT now FROM invite_now), '+" STR(LEASE_SECONDS) " seconds')"
-    " WHERE id = ?1 AND status = 'queued'"
-    "   AND next_attempt_at <= (SELECT now FROM invite_now)";
+    "   datetime((SELECT now FROM invite_now), '+' || ?3 || ' seconds')"
+    " WHERE id = ?1 AND status = 'queued' AND next_attempt_at = ?2"
+    "   AND next_attempt_at <= (SELECT now FROM invite_now)"
+    " RETURNING next_attempt_at";
+/* A configuration error: the email goes back as it was, if still ours. */
+static const char SQL_RELEASE[] =
+    "UPDATE outbox SET next_attempt_at = ?2"
+    " WHERE id = ?1 AND status = 'queued' AND next_attempt_at = ?3";
 static const char SQL_ROW[] =
     "SELECT recipient, recipient_name, subject, body, message_id, attempts"
     "  FROM outbox WHERE id = ?1";
@@ -444,7 +508,7 @@ static const char SQL_FAILED[] =
 
 typedef struct Db {
   sqlite3 *db;
-  sqlite3_stmt *pDue, *pClaim, *pRow, *pSent, *pFailed;
+  sqlite3_stmt *pDue, *pClaim, *pRelease, *pRow, *pSent, *pFailed;
 } Db;
 
 static int db_open(Db *d, const char *zFile) {
@@ -456,7 +520,8 @@ static int db_open(Db *d, const char *zFile) {
   }
   sqlite3_busy_timeout(d->db, 10000);
   struct { const char *z; sqlite3_stmt **pp; } a[] = {
-      {SQL_DUE, &d->pDue}, {SQL_CLAIM, &d->pClaim}, {SQL_ROW, &d->pRow},
+      {SQL_DUE, &d->pDue}, {SQL_CLAIM, &d->pClaim}, {SQL_RELEASE, &d->pRelease},
+      {SQL_ROW, &d->pRow},
       {SQL_SENT, &d->pSent}, {SQL_FAILED, &d->pFailed}};
   for (size_t i = 0; i < sizeof a / sizeof a[0]; i++) {
     if (sqlite3_prepare_v2(d->db, a[i].z, -1, a[i].pp, 0) != SQLITE_OK) {
@@ -471,6 +536,7 @@ static int db_open(Db *d, const char *zFile) {
 static void db_close(Db *d) {
   sqlite3_finalize(d->pDue);
   sqlite3_finalize(d->pClaim);
+  sqlite3_finalize(d->pRelease);
   sqlite3_finalize(d->pRow);
   sqlite3_finalize(d->pSent);
   sqlite3_finalize(d->pFailed);
@@ -525,12 +591,41 @@ static int record_failure(Db *d, sqlite3_int64 id, const char *zTo,
   return db_write(d, p) == SQLITE_OK ? 0 : 1;
 }
 
-/* Delivers one email that was due. 0 to go on, 1 on a database error. */
+/* Claims email id if its next_attempt_at is still zDue: 1 when it is ours
+** (the lease end in zLease), 0 when another runner has it, -1 on error. */
+static int claim(Db *d, const Opts *o, sqlite3_int64 id, const char *zDue,
+                 char *zLease, size_t nLease) {
+  sqlite3_stmt *p = d->pClaim;
+  sqlite3_bind_int64(p, 1, id);
+  sqlite3_bind_text(p, 2, zDue, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int(p, 3, o->nTimeout + LEASE_MARGIN);
+  for (int nTry = 0;; nTry++) {
+    int rc = sqlite3_step(p);
+    if (rc == SQLITE_ROW) {
+      snprintf(zLease, nLease, "%s", (const char *)sqlite3_column_text(p, 0));
+      while (sqlite3_step(p) == SQLITE_ROW) {
+      }
+      sqlite3_reset(p);
+      return 1;
+    }
+    sqlite3_reset(p);
+    if (rc == SQLITE_DONE) return 0;
+    if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || nTry == 5) {
+      fprintf(stderr, "invite-mail: database error: %s\n", sqlite3_errmsg(d->db));
+      return -1;
+    }
+    sleep(1);
+  }
+}
+
+/* Delivers one email that was due (at zDue). 0 to go on, 1 on a database
+** error, EXIT_CONFIG when the server refused our configuration. */
 static int deliver_one(Db *d, CURL *curl, const Opts *o, sqlite3_int64 id,
-                       Stats *s) {
-  sqlite3_bind_int64(d->pClaim, 1, id);
-  if (db_write(d, d->pClaim)) return 1;
-  if (sqlite3_changes(d->db) == 0) return 0; /* another runner has it */
+                       const char *zDue, Stats *s) {
+  char zLease[32];
+  int bOurs = claim(d, o, id, zDue, zLease, sizeof zLease);
+  if (bOurs < 0) return 1;
+  if (bOurs == 0) return 0; /* another runner has it */
 
   sqlite3_bind_int64(d->pRow, 1, id);
   if (sqlite3_step(d->pRow) != SQLITE_ROW) {
@@ -562,19 +657,29 @@ static int deliver_one(Db *d, CURL *curl, const Opts *o, sqlite3_int64 id,
   } else {
     char zErr[CURL_ERROR_SIZE + 64], zCurl[CURL_ERROR_SIZE];
     long iReply;
-    CURLcode cc = smtp_send(curl, o, zTo, &msg, zCurl, &iReply);
+    Phase phase;
+    CURLcode cc = smtp_send(curl, o, zTo, &msg, zCurl, &iReply, &phase);
+    const char *zConfig = cc == CURLE_OK ? 0 : config_problem(cc, iReply, phase.zCmd);
     if (cc == CURLE_OK) {
       sqlite3_bind_int64(d->pSent, 1, id);
       if (db_write(d, d->pSent)) {
         fprintf(stderr, "invite-mail: #%lld was SENT but could not be marked: "
-                        "it will be sent again after %d s\n", (long long)id,
-                LEASE_SECONDS);
+                        "it will be sent again after %s\n", (long long)id, zLease);
         rc = 1;
       } else {
         s->nSent++;
         printf("sent   #%lld to %s %s (attempt %d)\n", (long long)id, zTo,
                zMessageId, nAttempt);
       }
+    } else if (zConfig) {
+      sqlite3_bind_int64(d->pRelease, 1, id);
+      sqlite3_bind_text(d->pRelease, 2, zDue, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(d->pRelease, 3, zLease, -1, SQLITE_TRANSIENT);
+      rc = db_write(d, d->pRelease) ? 1 : EXIT_CONFIG;
+      fprintf(stderr, "invite-mail: %s: %s%s%s (smtp %ld%s%s): stopping; the queue is left "
+                      "as it was (#%lld not attempted)\n", o->zSmtp, zConfig,
+              zCurl[0] ? ": " : "", zCurl, iReply, phase.zCmd[0] ? " at " : " in the greeting",
+              phase.zCmd, (long long)id);
     } else {
       if (iReply > 0) {
         snprintf(zErr, sizeof zErr, "smtp %ld: %s", iReply, zCurl);
@@ -593,10 +698,13 @@ static int deliver_one(Db *d, CURL *curl, const Opts *o, sqlite3_int64 id,
 
 /* One round: every email due now, each at most once. */
 static int deliver_due(Db *d, CURL *curl, const Opts *o, Stats *s) {
-  sqlite3_int64 aId[BATCH_MAX];
+  static sqlite3_int64 aId[BATCH_MAX];
+  static char aDue[BATCH_MAX][20]; /* 'YYYY-MM-DD HH:MM:SS' */
   int nId = 0, rc;
   while (nId < BATCH_MAX && (rc = sqlite3_step(d->pDue)) == SQLITE_ROW) {
-    aId[nId++] = sqlite3_column_int64(d->pDue, 0);
+    aId[nId] = sqlite3_column_int64(d->pDue, 0);
+    snprintf(aDue[nId], sizeof aDue[nId], "%s", (const char *)sqlite3_column_text(d->pDue, 1));
+    nId++;
   }
   sqlite3_reset(d->pDue);
   if (nId < BATCH_MAX && rc != SQLITE_DONE) {
@@ -604,7 +712,8 @@ static int deliver_due(Db *d, CURL *curl, const Opts *o, Stats *s) {
     return 1;
   }
   for (int i = 0; i < nId && !g_stop; i++) {
-    if (deliver_one(d, curl, o, aId[i], s)) return 1;
+    int rc1 = deliver_one(d, curl, o, aId[i], aDue[i], s);
+    if (rc1) return rc1;
   }
   return 0;
 }

@@ -74,6 +74,19 @@ SELECT kind, ref_id, expires_at FROM invite_expirations ORDER BY id;
 -- a revoked-before-expiry and a redeemed invite never expire
 SELECT count(*) FROM invite_expirations WHERE kind = 'invite' AND ref_id IN (1, 2);
 
+-- ---- declined: an event, and a declined invite never expires ----
+.echo off
+.once keys.sql
+SELECT '.parameter set @n ' || quote(invite_create('nia@example.com', 2, 4, 1, '{"first_name":"Nia","last_name":"No"}'));
+.read keys.sql
+.echo on
+SELECT invite_decline(@n ->> '$.key', 'not for me') ->> '$.state';
+SELECT event, invite_id, business_id, detail FROM invite_events((SELECT max(id) - 1 FROM audit_log));
+SELECT invite_clock('2027-03-30 10:00:00');
+SELECT invite_note_expired();
+SELECT count(*) FROM invite_expirations WHERE ref_id = (SELECT id FROM invites WHERE declined_at IS NOT NULL);
+SELECT invite_clock('2027-03-12 10:00:00');
+
 -- ---- externals logged out ----
 SELECT session_join(1, 3);
 SELECT invite_redeem(session_invite(1, 2, 1, 'Dana') ->> '$.key') ->> '$.session_member_id';

@@ -16,7 +16,7 @@ SELECT (SELECT count(*) FROM outbox) || ' emails, '
 .echo on
 SELECT name, value FROM invite_setting_defs WHERE name = 'reminder_days_before';
 -- 1 Ann (member, 7 days), 2 Zoe (member), 3 Gus (guest), 4 Rex (revoked),
--- 5 Red (redeemed), 6 a session key with an address
+-- 5 Red (redeemed), 6 a session key with an address, 7 Dee (declined)
 SELECT invite_create('ann@example.com', 2, 4, 1, '{"first_name":"Ann","last_name":"Lee"}') ->> '$.id';
 SELECT invite_create(4, 2, 4, 1) ->> '$.id';
 SELECT guest_invite('gus@partner.com', 1, 1) ->> '$[0].id';
@@ -24,6 +24,13 @@ SELECT invite_create('rex@example.com', 2, 4, 1, '{"first_name":"Rex","last_name
 SELECT invite_redeem(invite_create('red@example.com', 2, 4, 1, '{"first_name":"Red","last_name":"Fox"}') ->> '$.key', 'red@example.com') ->> '$.kind';
 SELECT session_invite(1, 2, 1, 'Dana', '{"email":"dana@vendor.com"}') ->> '$.id';
 SELECT invite_revoke(4);
+-- 7 Dee declines
+.echo off
+.once keys.sql
+SELECT '.parameter set @dee ' || quote(invite_create('dee@example.com', 2, 4, 1, '{"first_name":"Dee","last_name":"Day"}'));
+.read keys.sql
+.echo on
+SELECT invite_decline(@dee ->> '$.key') ->> '$.state';
 -- too early: nothing due
 SELECT invite_notify_pending();
 SELECT invite_clock('2027-01-06 09:00:00');
@@ -37,6 +44,8 @@ SELECT o.invite_id, o.recipient, o.recipient_name, o.subject, o.secret FROM outb
 SELECT body FROM outbox WHERE kind = 'reminder' AND invite_id = 1;
 -- the reminder shows no key and no link
 SELECT count(*) FROM outbox WHERE kind = 'reminder' AND (body LIKE '%key=%' OR body LIKE '%http%');
+-- never the declined one
+SELECT count(*) FROM invite_reminders WHERE invite_id = 7;
 -- a day later: still nothing twice
 SELECT invite_clock('2027-01-07 11:00:00');
 SELECT invite_notify_pending();
@@ -75,9 +84,9 @@ UPDATE settings SET value = NULL WHERE name = 'reminder_days_before';
 INSERT INTO invite_reminders(invite_id, expires_at, sent_at) VALUES (1, '2027-01-15 11:00:00', '2027-01-18 12:00:00');
 INSERT INTO invite_reminders(invite_id, expires_at, sent_at) VALUES (4, '2027-01-08 10:00:00', '2027-01-18 12:00:00');
 INSERT INTO invite_reminders(invite_id, expires_at, sent_at) VALUES (5, '2027-01-08 10:00:00', '2027-01-18 12:00:00');
-INSERT INTO invite_reminders(invite_id, expires_at, sent_at) VALUES (8, (SELECT expires_at FROM invites WHERE id = 8), '2027-01-01 00:00:00');
+INSERT INTO invite_reminders(invite_id, expires_at, sent_at) VALUES (9, (SELECT expires_at FROM invites WHERE id = 9), '2027-01-01 00:00:00');
 INSERT OR REPLACE INTO invite_reminders(invite_id, expires_at, sent_at) VALUES (2, '2027-01-08 10:00:00', '2027-01-18 12:00:00');
-INSERT OR IGNORE INTO invite_reminders(id, invite_id, expires_at, sent_at) VALUES (1, 8, (SELECT expires_at FROM invites WHERE id = 8), '2027-01-18 12:00:00');
+INSERT OR IGNORE INTO invite_reminders(id, invite_id, expires_at, sent_at) VALUES (1, 9, (SELECT expires_at FROM invites WHERE id = 9), '2027-01-18 12:00:00');
 UPDATE invite_reminders SET expires_at = '2027-01-01 00:00:00';
 DELETE FROM invite_reminders;
 INSERT INTO templates(business_id, kind, subject, body) VALUES (1, 'reminder', 'Hi', 'Use %SESSION_KEY%');

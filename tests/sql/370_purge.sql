@@ -20,8 +20,8 @@ SELECT (SELECT count(*) FROM invites) || ' invites, '
     || (SELECT count(*) FROM audit_log) || ' audit rows' AS f;
 .echo on
 -- 1 redeemed member (Ann), 2 revoked (Rex, resent once), 3 expired (Eve,
--- reminded), 4 redeemed guest (Gus), 5 pending (Pat), 6 redeemed then the
--- member removed (Moe)
+-- reminded), 4 redeemed guest (Gus), 5 redeemed then the member removed
+-- (Moe), 6 declined (Dee), 7 pending (Pat)
 SELECT invite_redeem(invite_create('ann@example.com', 2, 4, 1, '{"first_name":"Ann","last_name":"Lee"}') ->> '$.key', 'ann@example.com') ->> '$.kind';
 SELECT invite_create('rex@example.com', 2, 4, 1, '{"first_name":"Rex","last_name":"Roe","comments":"for the audit"}') ->> '$.id';
 SELECT invite_resend(2) ->> '$.id';
@@ -30,6 +30,13 @@ SELECT invite_create('eve@example.com', 2, 4, 1, '{"first_name":"Eve","last_name
 SELECT invite_redeem((guest_invite('gus@partner.com', 1, 1) ->> '$[0].key')) ->> '$.kind';
 SELECT invite_redeem(invite_create('moe@example.com', 2, 4, 1, '{"first_name":"Moe","last_name":"Mo"}') ->> '$.key', 'moe@example.com') ->> '$.kind';
 DELETE FROM members WHERE invite_id = 5;
+-- 7 declined, with a reason
+.echo off
+.once keys.sql
+SELECT '.parameter set @dee ' || quote(invite_create('dee@example.com', 2, 4, 1, '{"first_name":"Dee","last_name":"Day"}'));
+.read keys.sql
+.echo on
+SELECT invite_decline(@dee ->> '$.key', 'I work elsewhere now') ->> '$.state';
 -- the outbox: two sent, one failed, the rest queued
 UPDATE outbox SET status = 'sent', sent_at = '2027-01-01 10:00:00' WHERE invite_id IN (1, 4);
 UPDATE outbox SET status = 'failed', last_error = '550 no such user' WHERE invite_id = 3;
@@ -61,7 +68,7 @@ SELECT invite_id, state, email FROM invite_status ORDER BY invite_id;
 SELECT count(*) FROM pragma_foreign_key_check;
 
 -- ---- refusals ----
-SELECT invite_resend(6) ->> '$.id';
+SELECT invite_resend(7) ->> '$.id';
 SELECT f FROM fp;
 SELECT invite_purge(NULL);
 SELECT invite_purge(20270101);
@@ -72,7 +79,7 @@ CREATE TEMP TABLE t(n);
 INSERT INTO t SELECT invite_purge('2027-01-10 10:00:00');
 -- plain SQL still cannot delete or rewrite an invite, or its old keys
 DELETE FROM invites WHERE id = 1;
-UPDATE invites SET email = NULL WHERE id = 6;
+UPDATE invites SET email = NULL WHERE id = 7;
 UPDATE invites SET comments = 'x' WHERE id = 1;
 DELETE FROM invite_old_keys;
 DELETE FROM invite_reminders;

@@ -87,4 +87,21 @@ cp "$db.bak" "$db"; rm -f "$db-wal" "$db-shm"
 q "DELETE FROM audit_salts WHERE audit_id = $other" 2>/dev/null || sqlite3 -batch "$db" "DROP TRIGGER audit_salts_no_delete; DELETE FROM audit_salts WHERE audit_id = $other"
 check "a removed salt is detected" "$other" "$(q "SELECT invite_audit_verify()")"
 rm -f "$db.bak"
+
+# A database made by release 0.1.0: its audit rows have no salt, so their
+# details cannot be erased without breaking the chain; they are counted as
+# kept (and say so), everything else is erased, and the chain verifies.
+old=$PWD/old.db
+rm -f "$old"
+sqlite3 -batch "$old" < "$here/_v010.dump"
+o() { sqlite3 -batch -cmd ".load $INVITE_SO" "$old" "$@"; }
+o "SELECT invite_init()" > /dev/null
+check "0.1.0: legacy details kept and counted" \
+  '{"user_id":7,"users":1,"invites":1,"invites_revoked":0,"roster_rows":0,"emails":1,"audit_details":0,"audit_details_kept":2}' \
+  "$(o "SELECT user_forget(7)")"
+check "0.1.0: the chain verifies" "" "$(o "SELECT invite_audit_verify()")"
+check "0.1.0: the address is left only in a legacy row" "0|1" \
+  "$(o "SELECT (SELECT count(*) FROM users WHERE email = 'ann@example.com') + (SELECT count(*) FROM invites WHERE email = 'ann@example.com')
+         + (SELECT count(*) FROM outbox WHERE recipient = 'ann@example.com'),
+       (SELECT count(*) FROM audit_log a LEFT JOIN audit_salts c ON c.audit_id = a.id WHERE c.audit_id IS NULL AND a.detail LIKE '%ann@example.com%')")"
 [ "$fails" = 0 ]

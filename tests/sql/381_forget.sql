@@ -45,6 +45,13 @@ INSERT INTO settings VALUES (1, 'notify_inviter_on_accept', 1);
 SELECT invite_redeem(invite_resend(3) ->> '$.key', 'bo@example.com') ->> '$.kind';
 SELECT count(*) FROM outbox WHERE kind = 'accepted';
 
+-- a declined invite's reason is the person's words: erased too
+SELECT invite_decline(invite_create(4, 2, 4, 1) ->> '$.key', 'Zoe says no') ->> '$.state';
+SELECT user_forget(4) ->> '$.invites';
+SELECT count(*) FROM invites WHERE decline_reason IS NOT NULL;
+SELECT count(*) FROM audit_log WHERE detail LIKE '%Zoe%';
+SELECT invite_audit_verify();
+
 -- ---- refusals ----
 SELECT invite_redeem(session_invite(1, 2, 1, 'Dana') ->> '$.key') ->> '$.session_member_id';
 SELECT f FROM fp;
