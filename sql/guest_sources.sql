@@ -83,3 +83,31 @@ BEGIN
         AND (lower(substr(NEW.email, instr(NEW.email, '@') + 1)) = s.domain
              OR lower(substr(NEW.email, instr(NEW.email, '@') + 1)) LIKE '%.' || s.domain));
 END;
+
+-- Every change is audited, so no row may go unaudited: a REPLACE on a taken
+-- rowid (and an UPDATE OR REPLACE moving a row onto one) would delete the
+-- row there without its DELETE trigger. The BEFORE trigger notes a taken
+-- rowid in invite_replaced (sql/guards.sql), the AFTER INSERT trigger, which
+-- runs only when the row was really inserted, refuses; so OR IGNORE and
+-- UPSERT keep working. A REPLACE colliding on (business_id, domain) only
+-- swaps a row for an identical one (audited as added again).
+CREATE TRIGGER $S.guest_sources_guard_note BEFORE INSERT ON guest_sources
+BEGIN
+  DELETE FROM invite_replaced WHERE tbl = 'guest_sources';
+  INSERT INTO invite_replaced(tbl, id)
+  SELECT 'guest_sources', rowid FROM guest_sources WHERE rowid = NEW.rowid;
+END;
+
+CREATE TRIGGER $S.guest_sources_guard_replace AFTER INSERT ON guest_sources
+WHEN EXISTS (SELECT 1 FROM invite_replaced WHERE tbl = 'guest_sources')
+BEGIN
+  SELECT RAISE(ABORT, 'guest_sources: a row with this rowid exists (update or delete it instead)')
+   WHERE EXISTS (SELECT 1 FROM invite_replaced WHERE tbl = 'guest_sources' AND id = NEW.rowid);
+  DELETE FROM invite_replaced WHERE tbl = 'guest_sources';
+END;
+
+CREATE TRIGGER $S.guest_sources_guard_update BEFORE UPDATE ON guest_sources
+WHEN NEW.rowid IS NOT OLD.rowid
+BEGIN
+  SELECT RAISE(ABORT, 'guest_sources: a row cannot change its rowid');
+END;
