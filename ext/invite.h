@@ -322,6 +322,10 @@ int security_note_blocked(sqlite3_context *ctx, const char *zSource,
 ** the verb rolled back; zSource may be NULL (audited, not counted). */
 int security_record_failure(sqlite3_context *ctx, const char *zSource,
                             const char *zReason, sqlite3_int64 iInvite);
+/* Writes the failures this process kept for this database file (failures
+** recorded inside a caller's transaction, which it may roll back) that the
+** log does not hold; forgets them when in autocommit. */
+int security_ledger_flush(sqlite3_context *ctx);
 /* Sets the error "inviter N has reached the limit of L invites...". */
 void security_explain_rate_limit(sqlite3_context *ctx, sqlite3_int64 iInviter,
                                  sqlite3_int64 iBusiness);

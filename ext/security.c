@@ -19,6 +19,8 @@
 */
 #include "invite.h"
 
+#include <pthread.h>
+#include <sodium.h>
 #include <string.h>
 
 static const char SQL_REDEEM_LIMITS[] =
@@ -121,13 +123,119 @@ int security_note_blocked(sqlite3_context *ctx, const char *zSource,
   return rc;
 }
 
+/* ---- the ledger: failures recorded inside a caller's transaction ----
+**
+** Inside the caller's transaction the failure row is part of that
+** transaction, and a caller that rolls back on the exception (Python's
+** `with conn:`, better-sqlite3's db.transaction()) would erase it. So such a
+** failure is also kept here, per database file, in this process; before
+** invite_redeem checks a source, every entry the log does not hold yet is
+** written again (found by its random "attempt" nonce), and entries are
+** forgotten once written in autocommit (committed for certain). Lost: what
+** this process kept when it exits before its next invite_redeem on that
+** file; unseen by other processes until then; not kept for in-memory or
+** temporary databases (no file name); at most LEDGER_MAX entries. */
+#define LEDGER_MAX 4096
+typedef struct LedgerEntry {
+  char *zFile, *zSubject, *zDetail;
+} LedgerEntry;
+static pthread_mutex_t ledgerMutex = PTHREAD_MUTEX_INITIALIZER;
+static LedgerEntry aLedger[LEDGER_MAX];
+static int nLedger;
+
+static const char *ledger_file(sqlite3_context *ctx) {
+  const char *z = sqlite3_db_filename(sqlite3_context_db_handle(ctx),
+                                      invite_conn(ctx)->zSchema);
+  return z && z[0] ? z : 0;
+}
+
+static void ledger_add(const char *zFile, const char *zSubject,
+                       const char *zDetail) {
+  pthread_mutex_lock(&ledgerMutex);
+  if (nLedger == LEDGER_MAX) { /* full: the oldest goes */
+    sqlite3_free(aLedger[0].zFile);
+    sqlite3_free(aLedger[0].zSubject);
+    sqlite3_free(aLedger[0].zDetail);
+    memmove(aLedger, aLedger + 1, sizeof aLedger[0] * (LEDGER_MAX - 1));
+    nLedger--;
+  }
+  LedgerEntry e = {sqlite3_mprintf("%s", zFile), sqlite3_mprintf("%s", zSubject),
+                   sqlite3_mprintf("%s", zDetail)};
+  if (e.zFile && e.zSubject && e.zDetail) {
+    aLedger[nLedger++] = e;
+  } else {
+    sqlite3_free(e.zFile), sqlite3_free(e.zSubject), sqlite3_free(e.zDetail);
+  }
+  pthread_mutex_unlock(&ledgerMutex);
+}
+
+static const char SQL_FAILURE_LOGGED[] =
+    "SELECT 1 FROM $S.audit_log WHERE action = 'invite.redeem_failed'"
+    " AND subject = ?1 AND detail = ?2";
+
+int security_ledger_flush(sqlite3_context *ctx) {
+  const char *zFile = ledger_file(ctx);
+  if (zFile == 0) return SQLITE_OK;
+  int bCommitted = sqlite3_get_autocommit(sqlite3_context_db_handle(ctx));
+  int rc = SQLITE_OK;
+  pthread_mutex_lock(&ledgerMutex);
+  for (int i = 0; i < nLedger && rc == SQLITE_OK;) {
+    LedgerEntry *e = &aLedger[i];
+    if (strcmp(e->zFile, zFile) != 0) {
+      i++;
+      continue;
+    }
+    sqlite3_stmt *p = invite_stmt(ctx, SQL_FAILURE_LOGGED);
+    if (p == 0) {
+      rc = SQLITE_ERROR;
+      break;
+    }
+    sqlite3_bind_text(p, 1, e->zSubject, -1, SQLITE_STATIC);
+    sqlite3_bind_text(p, 2, e->zDetail, -1, SQLITE_STATIC);
+    int rcStep = sqlite3_step(p);
+    sqlite3_reset(p);
+    sqlite3_clear_bindings(p);
+    if (rcStep == SQLITE_DONE) {
+      rc = audit_record(ctx, 0, "invite.redeem_failed", e->zSubject, e->zDetail);
+    } else if (rcStep != SQLITE_ROW) {
+      invite_error_db(ctx, "cannot read the failed redemptions");
+      rc = rcStep;
+    }
+    if (rc == SQLITE_OK && bCommitted) {
+      sqlite3_free(e->zFile), sqlite3_free(e->zSubject), sqlite3_free(e->zDetail);
+      memmove(e, e + 1, sizeof *e * (size_t)(nLedger - i - 1));
+      nLedger--;
+    } else {
+      i++;
+    }
+  }
+  pthread_mutex_unlock(&ledgerMutex);
+  return rc;
+}
+
 int security_record_failure(sqlite3_context *ctx, const char *zSource,
                             const char *zReason, sqlite3_int64 iInvite) {
   char *zSubject = 0, *zDetail = 0;
   int rc = redeem_event_text(zSource, iInvite, "reason", zReason, &zSubject,
                              &zDetail);
+  const char *zFile = ledger_file(ctx);
+  int bLedger = zSource && zFile &&
+                !sqlite3_get_autocommit(sqlite3_context_db_handle(ctx));
+  if (rc == SQLITE_OK && bLedger) {
+    /* a nonce, so the copy written later is found, never doubled */
+    unsigned char aNonce[8];
+    char zHex[17];
+    randombytes_buf(aNonce, sizeof aNonce);
+    sodium_bin2hex(zHex, sizeof zHex, aNonce, sizeof aNonce);
+    size_t n = strlen(zDetail);
+    char *z = sqlite3_mprintf("%.*s,\"attempt\":\"%s\"}", (int)n - 1, zDetail, zHex);
+    sqlite3_free(zDetail);
+    zDetail = z;
+    if (z == 0) rc = SQLITE_NOMEM;
+  }
   if (rc == SQLITE_OK) {
     rc = audit_record(ctx, 0, "invite.redeem_failed", zSubject, zDetail);
+    if (bLedger) ledger_add(zFile, zSubject, zDetail);
   } else {
     sqlite3_result_error_nomem(ctx);
   }

@@ -613,6 +613,8 @@ void invite_redeem_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     }
   }
 
+  /* Failures a rolled-back transaction erased count again (security.c). */
+  if (zSource && !bMalformed && security_ledger_flush(ctx)) return;
   if (invite_verb_begin(ctx, &tx)) return;
   if (zSource) {
     char zUntil[20];
