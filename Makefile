@@ -20,6 +20,8 @@ CURL_LIBS     := $(or $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null),-lcurl)
 SQL_FILES = sql/schema.sql sql/views.sql sql/triggers.sql sql/guests.sql \
             sql/sessions.sql sql/email.sql sql/notify.sql sql/audit.sql sql/security.sql \
             sql/guards.sql sql/events.sql sql/retention.sql sql/guest_sources.sql sql/decline.sql
+# Text columns hold valid UTF-8 without NUL (after every table exists).
+SQL_FILES += sql/text.sql
 
 EXT_SRC = ext/invite.c ext/util.c ext/json.c ext/keys.c ext/emails.c \
           ext/clock.c ext/schema.c ext/verbs_invite.c ext/seats.c \
@@ -28,6 +30,8 @@ EXT_SRC = ext/invite.c ext/util.c ext/json.c ext/keys.c ext/emails.c \
           ext/law.c ext/rules.c ext/key_options.c ext/events.c ext/notify.c ext/retention.c
 # The dqlite-node rules (ext/dqlite.c); built everywhere, active on dqlite only.
 EXT_SRC += ext/dqlite.c
+# invite_text_problem(), for the sql/text.sql triggers.
+EXT_SRC += ext/text.c
 EXT_OBJ = $(EXT_SRC:ext/%.c=$(BUILD)/%.o)
 
 ALL_CFLAGS = $(CFLAGS) $(WARN) -fPIC -I$(BUILD) -Iext $(SQLITE_CFLAGS) $(SODIUM_CFLAGS)

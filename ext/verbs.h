@@ -45,6 +45,7 @@ INVITE_SQL_FUNC(user_forget_func);
 /* macro_sql.c */
 INVITE_SQL_FUNC(macro_expand_func);
 INVITE_SQL_FUNC(invite_template_check_func);
+INVITE_SQL_FUNC(invite_text_problem_func);
 INVITE_SQL_FUNC(invite_raise_func);
 /* audit.c */
 INVITE_SQL_FUNC(invite_audit_hash_func);

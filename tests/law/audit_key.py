@@ -118,6 +118,7 @@ plain.create_function("invite_audit_hash", 7, v1_hash, deterministic=True)
 plain.create_function("invite_audit_commit", 2, v1_commit, deterministic=True)
 plain.create_function("invite_template_check", 1, lambda t: None, deterministic=True)
 plain.create_function("invite_raise", 1, lambda m: None)
+plain.create_function("invite_text_problem", 1, lambda t: None, deterministic=True)
 plain.create_function("invite_outbox_problem", 12, lambda *a: None, deterministic=True)
 plain.create_function("invite_law_writer", 0, lambda: 1)
 plain.execute("INSERT INTO templates(business_id, kind, subject, body) VALUES "
