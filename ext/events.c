@@ -33,8 +33,13 @@
 #include "verbs.h"
 
 enum {
-  EVENTS_COLUMN_ID, EVENTS_COLUMN_AT, EVENTS_COLUMN_EVENT, EVENTS_COLUMN_INVITE_ID,
-  EVENTS_COLUMN_USER_ID, EVENTS_COLUMN_BUSINESS_ID, EVENTS_COLUMN_DETAIL,
+  EVENTS_COLUMN_ID,
+  EVENTS_COLUMN_AT,
+  EVENTS_COLUMN_EVENT,
+  EVENTS_COLUMN_INVITE_ID,
+  EVENTS_COLUMN_USER_ID,
+  EVENTS_COLUMN_BUSINESS_ID,
+  EVENTS_COLUMN_DETAIL,
   EVENTS_COLUMN_AFTER
 };
 
@@ -50,9 +55,8 @@ typedef struct EventsCursor {
   int bEof;
 } EventsCursor;
 
-static const char SQL_EVENTS[] =
-    "SELECT id, at, event, invite_id, user_id, business_id, detail"
-    "  FROM $S.invite_event_feed WHERE id > ?1 ORDER BY id";
+static const char SQL_EVENTS[] = "SELECT id, at, event, invite_id, user_id, business_id, detail"
+                                 "  FROM $S.invite_event_feed WHERE id > ?1 ORDER BY id";
 
 static int events_vtab_error(sqlite3_vtab *pVtab, const char *zFormat, ...) {
   va_list ap;
@@ -65,13 +69,12 @@ static int events_vtab_error(sqlite3_vtab *pVtab, const char *zFormat, ...) {
   return SQLITE_ERROR;
 }
 
-static int events_vtab_connect(sqlite3 *db, void *pAux, int argc,
-                               const char *const *argv, sqlite3_vtab **ppVtab,
-                               char **pzErr) {
+static int events_vtab_connect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
+                               sqlite3_vtab **ppVtab, char **pzErr) {
   (void)argc, (void)argv, (void)pzErr;
-  int rc = sqlite3_declare_vtab(
-      db, "CREATE TABLE x(id INTEGER, at TEXT, event TEXT, invite_id INTEGER,"
-          " user_id INTEGER, business_id INTEGER, detail TEXT, after HIDDEN)");
+  int rc =
+      sqlite3_declare_vtab(db, "CREATE TABLE x(id INTEGER, at TEXT, event TEXT, invite_id INTEGER,"
+                               " user_id INTEGER, business_id INTEGER, detail TEXT, after HIDDEN)");
   if (rc != SQLITE_OK) return rc;
   EventsVtab *p = sqlite3_malloc(sizeof(*p));
   if (p == 0) return SQLITE_NOMEM;
@@ -118,8 +121,8 @@ static int events_cursor_step(EventsCursor *pCur) {
   return rc;
 }
 
-static int events_vtab_filter(sqlite3_vtab_cursor *cur, int idxNum,
-                              const char *idxStr, int argc, sqlite3_value **argv) {
+static int events_vtab_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, int argc,
+                              sqlite3_value **argv) {
   (void)idxStr;
   EventsCursor *pCur = (EventsCursor *)cur;
   EventsVtab *pTab = (EventsVtab *)cur->pVtab;
@@ -131,14 +134,15 @@ static int events_vtab_filter(sqlite3_vtab_cursor *cur, int idxNum,
         r == (double)(sqlite3_int64)r) {
       iAfter = (sqlite3_int64)r; /* a REAL from Node: 5.0 is 5 */
     } else if (eType != SQLITE_INTEGER) {
-      return events_vtab_error(cur->pVtab, "argument 1 (after) must be an event id (an integer >= 0), got %s",
+      return events_vtab_error(cur->pVtab,
+                               "argument 1 (after) must be an event id (an integer >= 0), got %s",
                                invite_type_name(eType));
     } else {
       iAfter = sqlite3_value_int64(argv[0]);
     }
     if (iAfter < 0) {
-      return events_vtab_error(cur->pVtab, "argument 1 (after) must be an event id (an integer >= 0), got %lld",
-                               iAfter);
+      return events_vtab_error(
+          cur->pVtab, "argument 1 (after) must be an event id (an integer >= 0), got %lld", iAfter);
     }
   }
   sqlite3_finalize(pCur->pStmt);

@@ -53,14 +53,12 @@ static const char SQL_PURGE_FAILED[] =
 /* The invites to delete: the same set for the three statements, since
 ** deleting old keys and reminders changes neither "ended" nor
 ** "referenced" (the emails are deleted first). */
-#define PURGE_IDS \
-  "(SELECT invite_id FROM $S.invite_ended WHERE ended_at < ?1 AND NOT referenced)"
+#define PURGE_IDS "(SELECT invite_id FROM $S.invite_ended WHERE ended_at < ?1 AND NOT referenced)"
 static const char SQL_PURGE_OLD_KEYS[] =
     "DELETE FROM $S.invite_old_keys WHERE invite_id IN " PURGE_IDS;
 static const char SQL_PURGE_REMINDERS[] =
     "DELETE FROM $S.invite_reminders WHERE invite_id IN " PURGE_IDS;
-static const char SQL_PURGE_INVITES[] =
-    "DELETE FROM $S.invites WHERE id IN " PURGE_IDS;
+static const char SQL_PURGE_INVITES[] = "DELETE FROM $S.invites WHERE id IN " PURGE_IDS;
 static const char SQL_PURGE_CLEAR[] =
     "UPDATE $S.invites SET email = NULL, first_name = NULL, last_name = NULL,"
     "       display_name = NULL, comments = NULL, decline_reason = NULL"
@@ -81,7 +79,8 @@ static int retention_arg_before(sqlite3_context *ctx, sqlite3_value **argv, char
   if (!bShape) {
     if (eType == SQLITE_TEXT) {
       invite_errorf(ctx, SQLITE_MISMATCH,
-                    "argument 1 (before) must be a timestamp 'YYYY-MM-DD HH:MM:SS', got '%.40q'", z);
+                    "argument 1 (before) must be a timestamp 'YYYY-MM-DD HH:MM:SS', got '%.40q'",
+                    z);
     } else {
       invite_errorf(ctx, SQLITE_MISMATCH,
                     "argument 1 (before) must be a timestamp 'YYYY-MM-DD HH:MM:SS', got %s",
@@ -92,8 +91,9 @@ static int retention_arg_before(sqlite3_context *ctx, sqlite3_value **argv, char
   char zNow[20];
   if (invite_now(ctx, zNow)) return 1;
   if (strcmp(z, zNow) > 0) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT,
-                  "argument 1 (before) is after now (%s UTC): only what ended in the past is purged", zNow);
+    invite_errorf(
+        ctx, SQLITE_CONSTRAINT,
+        "argument 1 (before) is after now (%s UTC): only what ended in the past is purged", zNow);
     return 1;
   }
   memcpy(zOut, z, 20);
@@ -173,7 +173,8 @@ static const char SQL_FORGET_NAMES[] =
     " SELECT value AS v FROM json_each(?2)"
     " UNION SELECT first_name FROM $S.users WHERE id = ?1"
     " UNION SELECT last_name FROM $S.users WHERE id = ?1"
-    " UNION SELECT trim(coalesce(first_name, '') || ' ' || coalesce(last_name, '')) FROM $S.users WHERE id = ?1"
+    " UNION SELECT trim(coalesce(first_name, '') || ' ' || coalesce(last_name, '')) FROM $S.users "
+    "WHERE id = ?1"
     " UNION SELECT first_name FROM $S.invites WHERE id IN (SELECT value FROM json_each(?3))"
     " UNION SELECT last_name FROM $S.invites WHERE id IN (SELECT value FROM json_each(?3))"
     " UNION SELECT trim(coalesce(first_name, '') || ' ' || coalesce(last_name, '')) FROM $S.invites"
@@ -211,25 +212,26 @@ static const char SQL_FORGET_USER[] =
     "       first_name = NULL, last_name = NULL WHERE id = ?1";
 /* The audit rows whose detail is about the person or shows what names them
 ** (?4): [erasable ids] and the count of older rows that cannot be erased. */
-#define FORGET_AUDIT_ROWS \
-  " FROM $S.audit_log a LEFT JOIN $S.audit_salts c ON c.audit_id = a.id" \
-  " WHERE a.detail IS NOT NULL AND a.action <> 'user.forgotten' AND (" \
-  "   a.subject = 'user:' || ?1" \
-  "   OR a.subject IN (SELECT 'invite:' || value FROM json_each(?3))" \
-  "   OR a.subject IN (SELECT 'guest:' || id FROM $S.guests WHERE user_id = ?1)" \
-  "   OR (substr(a.subject, 1, 8) = 'session:' AND (a.actor = ?1" \
-  "       OR (json_valid(a.detail) AND json_extract(a.detail, '$.session_member_id') IN" \
-  "           (SELECT id FROM $S.session_members" \
-  "             WHERE user_id = ?1 OR invite_id IN (SELECT value FROM json_each(?3))))))" \
-  "   OR (json_valid(a.detail) AND EXISTS (SELECT 1 FROM json_tree(a.detail) t, json_each(?4) p" \
-  "        WHERE t.type = 'text' AND t.atom = p.value COLLATE NOCASE))" \
+#define FORGET_AUDIT_ROWS                                                                          \
+  " FROM $S.audit_log a LEFT JOIN $S.audit_salts c ON c.audit_id = a.id"                           \
+  " WHERE a.detail IS NOT NULL AND a.action <> 'user.forgotten' AND ("                             \
+  "   a.subject = 'user:' || ?1"                                                                   \
+  "   OR a.subject IN (SELECT 'invite:' || value FROM json_each(?3))"                              \
+  "   OR a.subject IN (SELECT 'guest:' || id FROM $S.guests WHERE user_id = ?1)"                   \
+  "   OR (substr(a.subject, 1, 8) = 'session:' AND (a.actor = ?1"                                  \
+  "       OR (json_valid(a.detail) AND json_extract(a.detail, '$.session_member_id') IN"           \
+  "           (SELECT id FROM $S.session_members"                                                  \
+  "             WHERE user_id = ?1 OR invite_id IN (SELECT value FROM json_each(?3))))))"          \
+  "   OR (json_valid(a.detail) AND EXISTS (SELECT 1 FROM json_tree(a.detail) t, json_each(?4) p"   \
+  "        WHERE t.type = 'text' AND t.atom = p.value COLLATE NOCASE))"                            \
   "   OR EXISTS (SELECT 1 FROM json_each(?2) e WHERE instr(lower(a.detail), lower(e.value))))"
 static const char SQL_FORGET_AUDIT_PICK[] =
     "SELECT (SELECT json_group_array(a.id)" FORGET_AUDIT_ROWS " AND c.salt IS NOT NULL),"
     "       (SELECT count(*)" FORGET_AUDIT_ROWS " AND c.audit_id IS NULL)";
 static const char SQL_FORGET_AUDIT_COMMIT[] =
     "UPDATE $S.audit_salts"
-    "   SET commitment = invite_audit_commit(salt, (SELECT detail FROM $S.audit_log WHERE id = audit_id)),"
+    "   SET commitment = invite_audit_commit(salt, (SELECT detail FROM $S.audit_log WHERE id = "
+    "audit_id)),"
     "       salt = NULL"
     " WHERE audit_id IN (SELECT value FROM json_each(?1)) AND salt IS NOT NULL";
 static const char SQL_FORGET_AUDIT_CLEAR[] =
@@ -243,7 +245,8 @@ static char *forget_text(sqlite3_context *ctx, sqlite3_stmt *p, const char *zWha
   char *z = 0;
   int rc = sqlite3_step(p);
   if (rc == SQLITE_ROW) {
-    z = sqlite3_mprintf("%s", sqlite3_column_text(p, 0) ? (const char *)sqlite3_column_text(p, 0) : "[]");
+    z = sqlite3_mprintf("%s",
+                        sqlite3_column_text(p, 0) ? (const char *)sqlite3_column_text(p, 0) : "[]");
     if (pSecond) *pSecond = sqlite3_column_int64(p, 1);
     if (z == 0) sqlite3_result_error_nomem(ctx);
   } else {
@@ -305,8 +308,10 @@ void user_forget_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   int rc = sqlite3_step(p);
   sqlite3_reset(p);
   if (rc != SQLITE_ROW) {
-    if (rc == SQLITE_DONE) invite_errorf(ctx, SQLITE_CONSTRAINT, "no user %lld", iUser);
-    else invite_error_db(ctx, "cannot read the user");
+    if (rc == SQLITE_DONE)
+      invite_errorf(ctx, SQLITE_CONSTRAINT, "no user %lld", iUser);
+    else
+      invite_error_db(ctx, "cannot read the user");
     goto fail;
   }
   /* Freed pages and cells are overwritten, not left behind in the file. */
