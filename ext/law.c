@@ -52,6 +52,9 @@ static struct {
 /* The reference lives as long as the extension is loaded: SQLite unloads
 ** it when the last connection that loaded it closes. */
 __attribute__((destructor)) static void law_free(void) {
+  /* dlopen()ed but never initialised (a host that exits before any
+  ** connection): no API table, and nothing was built. */
+  if (sqlite3_api == 0) return;
   for (int i = 0; i < law.nObj; i++) {
     sqlite3_free(law.aObj[i].zType);
     sqlite3_free(law.aObj[i].zName);

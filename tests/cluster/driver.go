@@ -70,6 +70,7 @@ type Node struct {
 	Dir  string
 	cmd  *exec.Cmd
 	done chan struct{}
+	exit error // of the last run, once done is closed
 }
 
 var nodes []*Node
@@ -103,7 +104,7 @@ func (n *Node) start() {
 			}
 		}
 	}()
-	go func() { cmd.Wait(); logf.Close(); close(n.done) }()
+	go func() { n.exit = cmd.Wait(); logf.Close(); close(n.done) }()
 	select {
 	case line := <-ready:
 		if !strings.HasPrefix(line, "ready ") {
@@ -810,7 +811,7 @@ func catchUp(db *sql.DB) {
 		}
 	}
 	follower.stop(syscall.SIGTERM)
-	check(!follower.alive(), fmt.Sprintf("node %d stopped by SIGTERM", follower.ID), "")
+	check(!follower.alive() && follower.exit == nil, fmt.Sprintf("node %d stopped by SIGTERM, exit status 0", follower.ID), "%v", follower.exit)
 	keys := createKeys(db, "cu", 20)
 	for _, k := range keys[:10] {
 		redeem(db, k)
@@ -867,6 +868,9 @@ func main() {
 	check(err == nil && v == "intact", "the audit chain verifies at the end", "%v %q", err, v)
 	db.Close()
 	shutdownAll()
+	for _, n := range nodes {
+		check(n.exit == nil, fmt.Sprintf("node %d: clean stop on SIGTERM (exit status 0)", n.ID), "%v", n.exit)
+	}
 	fmt.Printf("%d passed, %d failed\n", nPass, nFail)
 	if nFail > 0 {
 		os.Exit(1)
