@@ -8,7 +8,7 @@
 **   SELECT invite_redeem('<key>', 'ann@example.com');
 **   -- {"invite_id":1,"kind":"member","user_id":7,...}
 **
-** The rules live in the triggers (sql/triggers.sql): these functions do not
+** The rules live in the triggers (sql/): these functions do not
 ** check twice what a trigger checks. They validate their arguments, write,
 ** and when a trigger refuses, turn its message into one with the details
 ** (the seat usage, the pending invite's id). Each call is atomic
@@ -40,7 +40,7 @@ typedef struct InviteRow {
 } InviteRow;
 
 /* The clock as a scalar subquery: one lookup of the clock row, and the
-** columns stay usable with any FROM clause (see sql/views.sql). */
+** columns stay usable with any FROM clause (see invite_now, sql/core.sql). */
 #define INVITE_ROW_COLUMNS                                                     \
   "i.id, i.kind, i.email, i.user_id, i.first_name, i.last_name, "              \
   "i.expires_at, i.redeemed_at, i.revoked_at, "                                \
