@@ -50,7 +50,9 @@ deps:
 # Upgrade steps of older databases, in order (ext/schema.c runs them).
 SQL_MIGRATIONS = $(sort $(wildcard sql/migrations/*.sql))
 
-$(BUILD)/sql_embed.h: $(SQL_FILES) $(SQL_MIGRATIONS) tools/embed-sql.sh tools/expand-guards.awk
+# Also writes $(BUILD)/sql_kinds.h, the "-- kinds:" lists as C macros.
+$(BUILD)/sql_embed.h: $(SQL_FILES) $(SQL_MIGRATIONS) tools/embed-sql.sh tools/expand-guards.awk \
+                      tools/expand-kinds.awk
 	@mkdir -p $(BUILD)
 	sh tools/embed-sql.sh $@ $(SQL_FILES) --migrations $(SQL_MIGRATIONS)
 

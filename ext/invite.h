@@ -222,9 +222,8 @@ char *macro_render(sqlite3_context *ctx, const char *zWhat, const char *zText,
                    size_t nText, const MacroValue *a, size_t n, size_t *pnOut);
 
 /* ---- outbox.c: rendered emails waiting for tools/invite-mail ---- */
-/* Template kinds: "member_invite", "guest_invite", "session_invite",
-** "resend", "expiring_soon", "accepted", "reminder" (also listed in
-** sql/email.sql and in invite_outbox_problem(), ext/outbox.c). */
+/* zKind is a template kind: TEMPLATE_KINDS in the generated sql_kinds.h,
+** from the "-- kinds: template" line of sql/email.sql. */
 typedef struct OutboxMacro {
   const char *zName;  /* without the % signs: "FIRST_NAME" */
   const char *zValue; /* inserted verbatim; NULL counts as "" */

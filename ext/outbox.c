@@ -19,6 +19,7 @@
 ** an invite never exists without its email.
 */
 #include "invite.h"
+#include "sql_kinds.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -344,10 +345,10 @@ static int is_timestamp(sqlite3_value *v) {
 
 void invite_outbox_problem_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
-  /* The kinds are also listed in sql/email.sql and ext/invite.h. */
-  static const char *const azKind[] = {"member_invite", "guest_invite",
-                                       "session_invite", "resend", "expiring_soon",
-                                       "accepted", "reminder"};
+  /* The "-- kinds: template" line of sql/email.sql (sql_kinds.h). */
+#define KIND_NAME(k) #k,
+  static const char *const azKind[] = {TEMPLATE_KINDS(KIND_NAME)};
+#undef KIND_NAME
   const char *zProblem = 0;
   int bKind = 0;
   for (size_t i = 0; i < sizeof azKind / sizeof azKind[0]; i++) {
@@ -356,8 +357,7 @@ void invite_outbox_problem_func(sqlite3_context *ctx, int argc, sqlite3_value **
   int n;
   const char *z;
   if (!bKind) {
-    zProblem = "outbox: kind must be member_invite, guest_invite, session_invite, resend, "
-               "expiring_soon, accepted or reminder";
+    zProblem = "outbox: kind must be " TEMPLATE_KINDS_TEXT;
   } else if (has_line_break(argv[OB_RECIPIENT]) || has_line_break(argv[OB_RECIPIENT_NAME]) ||
              has_line_break(argv[OB_SUBJECT])) {
     zProblem = "outbox: recipient, recipient_name and subject cannot contain line breaks";

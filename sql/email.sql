@@ -13,7 +13,9 @@
 -- One subject + body per business and kind; business_id NULL holds the
 -- built-in default of the kind, used by every business without its own.
 -- invite_init() rewrites the defaults whenever the schema changes (an
--- upgrade): to keep a wording, give the business its own row.
+-- upgrade): to keep a wording, give the business its own row. The kinds,
+-- for the SQL and the C (tools/expand-kinds.awk):
+-- kinds: template member_invite guest_invite session_invite resend expiring_soon accepted reminder
 CREATE TABLE IF NOT EXISTS $S.templates(
   id          INTEGER PRIMARY KEY,
   business_id INTEGER REFERENCES businesses(id),   -- NULL: built-in default
@@ -31,12 +33,8 @@ INSERT OR REPLACE INTO $S.invite_setting_defs(name, value, description) VALUES
 
 CREATE TRIGGER $S.templates_check_insert BEFORE INSERT ON templates
 BEGIN
-  -- The kinds are also listed in ext/outbox.c and ext/invite.h.
-  SELECT RAISE(ABORT, 'templates: kind must be member_invite, guest_invite, session_invite, resend, expiring_soon, accepted or reminder')
-   WHERE NEW.kind IS NOT 'member_invite' AND NEW.kind IS NOT 'guest_invite'
-     AND NEW.kind IS NOT 'session_invite' AND NEW.kind IS NOT 'resend'
-     AND NEW.kind IS NOT 'expiring_soon' AND NEW.kind IS NOT 'accepted'
-     AND NEW.kind IS NOT 'reminder';
+  SELECT RAISE(ABORT, 'templates: kind must be @kinds(template)')
+   WHERE @kind_not_in(template, NEW.kind);
   SELECT RAISE(ABORT, 'templates: unknown business')
    WHERE NEW.business_id IS NOT NULL
      AND NOT EXISTS (SELECT 1 FROM businesses WHERE id = NEW.business_id);
@@ -64,12 +62,8 @@ BEGIN
   SELECT RAISE(ABORT, 'templates: only the subject and body of a template can change')
    WHERE NEW.id IS NOT OLD.id OR NEW.kind IS NOT OLD.kind
       OR NEW.business_id IS NOT OLD.business_id;
-  -- The kinds are also listed in ext/outbox.c and ext/invite.h.
-  SELECT RAISE(ABORT, 'templates: kind must be member_invite, guest_invite, session_invite, resend, expiring_soon, accepted or reminder')
-   WHERE NEW.kind IS NOT 'member_invite' AND NEW.kind IS NOT 'guest_invite'
-     AND NEW.kind IS NOT 'session_invite' AND NEW.kind IS NOT 'resend'
-     AND NEW.kind IS NOT 'expiring_soon' AND NEW.kind IS NOT 'accepted'
-     AND NEW.kind IS NOT 'reminder';
+  SELECT RAISE(ABORT, 'templates: kind must be @kinds(template)')
+   WHERE @kind_not_in(template, NEW.kind);
   SELECT RAISE(ABORT, 'templates: unknown business')
    WHERE NEW.business_id IS NOT NULL
      AND NOT EXISTS (SELECT 1 FROM businesses WHERE id = NEW.business_id);

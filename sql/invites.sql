@@ -7,11 +7,12 @@
 
 -- One row per invitation, of every kind. The key itself is never stored:
 -- key_hash is its BLAKE2b-256 hash. Columns that do not apply to a kind
--- stay NULL (or 0).
+-- stay NULL (or 0). The kinds, for the SQL and the C (tools/expand-kinds.awk):
+-- kinds: invite member guest session
 CREATE TABLE IF NOT EXISTS $S.invites(
   id              INTEGER PRIMARY KEY,
   -- Not IN (...): a list of three builds a temporary index on every insert.
-  kind            TEXT NOT NULL CHECK (kind = 'member' OR kind = 'guest' OR kind = 'session'),
+  kind            TEXT NOT NULL CHECK (@kind_in(invite, kind)),
   key_hash        BLOB NOT NULL,
   inviter_id      INTEGER NOT NULL REFERENCES users(id),
   user_id         INTEGER REFERENCES users(id),  -- invitee, when already a user

@@ -116,8 +116,8 @@ CREATE TRIGGER $S.invites_guard_insert BEFORE INSERT ON invites
 BEGIN
   -- The CHECK constraint, again: ignore_check_constraints must not let an
   -- invite of no known kind skip every kind's rules.
-  SELECT RAISE(ABORT, 'invites: kind must be member, guest or session')
-   WHERE NEW.kind IS NOT 'member' AND NEW.kind IS NOT 'guest' AND NEW.kind IS NOT 'session';
+  SELECT RAISE(ABORT, 'invites: kind must be @kinds(invite)')
+   WHERE @kind_not_in(invite, NEW.kind);
   SELECT RAISE(ABORT, 'invites: invite ids are never reused (this one exists)')
    WHERE EXISTS (SELECT 1 FROM invites WHERE id = NEW.id);
   SELECT RAISE(ABORT, 'invites: key already used')

@@ -113,7 +113,7 @@ for f in "$here"/c/test_*.c; do
   mkdir -p "$(dirname "$bin")"
   # shellcheck disable=SC2086
   # The compiler runs without `make asan`'s LD_PRELOAD (its leaks are not ours).
-  if ! env -u LD_PRELOAD $CC $CFLAGS -Wall -Wextra -I"$root/ext" -I"$here/c" -o "$bin" "$f" \
+  if ! env -u LD_PRELOAD $CC $CFLAGS -Wall -Wextra -I"$root/ext" -I"$root/$BUILD" -I"$here/c" -o "$bin" "$f" \
         $(grep -o '^// link: .*' "$f" | sed 's|^// link: ||; s|@ROOT@|'"$root"'|g') \
         $SQLITE_LIBS $SODIUM_LIBS -lpthread > "$work/cc.log" 2>&1; then
     fail "$name (does not compile)"; cat "$work/cc.log"; continue
