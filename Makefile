@@ -17,9 +17,9 @@ CURL_CFLAGS   := $(shell $(PKG_CONFIG) --cflags libcurl 2>/dev/null)
 CURL_LIBS     := $(or $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null),-lcurl)
 
 # Order matters: invite_init() runs them in this order.
-SQL_FILES = sql/schema.sql sql/views.sql sql/triggers.sql sql/guests.sql \
-            sql/sessions.sql sql/email.sql sql/notify.sql sql/audit.sql sql/security.sql \
-            sql/guards.sql sql/events.sql sql/retention.sql sql/guest_sources.sql sql/decline.sql
+SQL_FILES = sql/core.sql sql/invites.sql sql/members.sql sql/guests.sql \
+            sql/sessions.sql sql/email.sql sql/audit.sql sql/security.sql \
+            sql/events.sql sql/retention.sql sql/guest_sources.sql sql/decline.sql
 # Text columns hold valid UTF-8 without NUL (after every table exists).
 SQL_FILES += sql/text.sql
 

@@ -4,7 +4,7 @@
 ** InviteKind invite_kind_<name>, and the verbs every kind shares
 ** (invite_redeem, invite_resend, the invitation email) ask the kind instead
 ** of comparing its name. The list of kinds is the "-- kinds: invite" line
-** of sql/schema.sql (INVITE_KINDS, sql_kinds.h); a listed kind without its
+** of sql/invites.sql (INVITE_KINDS, sql_kinds.h); a listed kind without its
 ** InviteKind does not load (undefined symbol). ext/README.md says how to
 ** add a kind.
 */

@@ -1,6 +1,6 @@
 /*
 ** notify.c — invite_notify_pending(): one reminder per pending invitation
-** before its key expires (sql/notify.sql).
+** before its key expires (sql/email.sql).
 **
 **   SELECT invite_notify_pending();   -- reminders queued now
 **   -- 2

@@ -35,7 +35,7 @@ typedef struct InviteRow {
 } InviteRow;
 
 /* The clock as a scalar subquery: one lookup of the clock row, and the
-** columns stay usable with any FROM clause (see sql/views.sql). */
+** columns stay usable with any FROM clause (see invite_now, sql/core.sql). */
 #define INVITE_ROW_COLUMNS                                                     \
   "i.id, i.kind, i.email, i.user_id, i.first_name, i.last_name, "              \
   "i.expires_at, i.redeemed_at, i.revoked_at, "                                \

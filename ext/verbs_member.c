@@ -6,7 +6,7 @@
 **                        '{"first_name":"Ann","last_name":"Lee"}');
 **   -- {"id":1,"key":"...","url":"https://...?key=...","expires_at":"..."}
 **
-** The rules live in the triggers (sql/triggers.sql): invite_create does not
+** The rules live in the triggers (sql/members.sql): invite_create does not
 ** check twice what a trigger checks. It validates its arguments, writes,
 ** and when a trigger refuses, turns its message into one with the details
 ** (the seat usage, the pending invite's id). The call is atomic
@@ -265,7 +265,7 @@ static const char SQL_MEMBER_REDEEMED[] =
     "       (SELECT m.id FROM $S.members m WHERE m.invite_id = i.id)"
     "  FROM $S.invites i WHERE i.id = ?1";
 static const char *const azMemberRedeemed[] = {"subscription_id", "role_id", "member_id", 0};
-/* The seat of sql/triggers.sql is in members (membership) and invites. */
+/* Its refusals come from invites and members (sql/members.sql). */
 static const char *const azMemberRefused[] = {"invites: ", "members: ", 0};
 
 static int member_mail(sqlite3_context *ctx, const InviteMailRow *pRow, InviteMail *pMail) {

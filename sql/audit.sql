@@ -341,3 +341,48 @@ BEGIN
           json_object('business_id', OLD.business_id, 'kind', OLD.kind,
                       'change', 'deleted'));
 END;
+
+-- ---- old keys kept, and changes of who may do what ----
+
+CREATE TRIGGER $S.audit_old_key_kept AFTER UPDATE OF live ON invite_old_keys
+WHEN NEW.live IS NOT OLD.live
+BEGIN
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (NULL, CASE NEW.live WHEN 1 THEN 'invite.old_key_kept' ELSE 'invite.old_key_ended' END,
+          'invite:' || NEW.invite_id, json_object('retired_at', NEW.retired_at));
+END;
+CREATE TRIGGER $S.audit_role_changed AFTER UPDATE OF rank, can_invite, app_id, name ON roles
+WHEN NEW.rank IS NOT OLD.rank OR NEW.can_invite IS NOT OLD.can_invite
+  OR NEW.app_id IS NOT OLD.app_id OR NEW.name IS NOT OLD.name
+BEGIN
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (NULL, 'role.changed', 'role:' || NEW.id,
+          json_object('rank', json_array(OLD.rank, NEW.rank),
+                      'can_invite', json_array(OLD.can_invite, NEW.can_invite),
+                      'app_id', json_array(OLD.app_id, NEW.app_id),
+                      'name', json_array(OLD.name, NEW.name)));
+END;
+
+-- (Not while user_forget() erases the address: it audits user.forgotten,
+-- without the address.)
+CREATE TRIGGER $S.audit_user_email_changed AFTER UPDATE OF email ON users
+WHEN NEW.email IS NOT OLD.email COLLATE NOCASE AND invite_erasing() IS NOT 1
+BEGIN
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (NULL, 'user.email_changed', 'user:' || NEW.id,
+          json_object('from', OLD.email, 'to', NEW.email));
+END;
+
+CREATE TRIGGER $S.audit_user_deleted AFTER DELETE ON users
+BEGIN
+  INSERT INTO audit_append(actor, action, subject, detail)
+  VALUES (NULL, 'user.deleted', 'user:' || OLD.id, json_object('email', OLD.email));
+END;
+
+-- ---- every write path (see core.sql) ----
+
+CREATE TRIGGER $S.audit_log_guard_insert BEFORE INSERT ON audit_log
+BEGIN
+  SELECT RAISE(ABORT, 'audit_log: the audit log is append-only')
+   WHERE NEW.id IS NOT (SELECT coalesce(max(id), 0) + 1 FROM audit_log);
+END;

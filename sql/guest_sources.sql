@@ -87,7 +87,7 @@ END;
 -- Every change is audited, so no row may go unaudited: a REPLACE on a taken
 -- rowid (and an UPDATE OR REPLACE moving a row onto one) would delete the
 -- row there without its DELETE trigger. The BEFORE trigger notes a taken
--- rowid in invite_replaced (sql/guards.sql), the AFTER INSERT trigger, which
+-- rowid in invite_replaced (sql/core.sql), the AFTER INSERT trigger, which
 -- runs only when the row was really inserted, refuses; so OR IGNORE and
 -- UPSERT keep working. A REPLACE colliding on (business_id, domain) only
 -- swaps a row for an identical one (audited as added again).

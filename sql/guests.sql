@@ -345,3 +345,34 @@ CREATE TRIGGER $S.guest_notices_no_delete BEFORE DELETE ON guest_notices
 BEGIN
   SELECT RAISE(ABORT, 'guest_notices: notices are kept as sent (one per access period)');
 END;
+
+-- ---- every write path (see core.sql) ----
+
+CREATE TRIGGER $S.guests_guard_insert BEFORE INSERT ON guests
+BEGIN
+  SELECT RAISE(ABORT, 'guests: guest access ids are never reused (this one exists)')
+   WHERE EXISTS (SELECT 1 FROM guests WHERE id = NEW.id);
+  SELECT RAISE(ABORT, 'guests: this invite already gave a guest access')
+   WHERE NEW.invite_id IS NOT NULL
+     AND EXISTS (SELECT 1 FROM guests WHERE invite_id = NEW.invite_id);
+  SELECT RAISE(ABORT, 'guests: end_reason must be removed or left')
+   WHERE NEW.end_reason IS NOT NULL
+     AND NEW.end_reason IS NOT 'removed' AND NEW.end_reason IS NOT 'left';
+END;
+
+CREATE TRIGGER $S.guests_guard_update BEFORE UPDATE OF id, invite_id, end_reason ON guests
+BEGIN
+  SELECT RAISE(ABORT, 'guests: a guest access cannot change its id or invite')
+   WHERE NEW.id IS NOT OLD.id OR NEW.invite_id IS NOT OLD.invite_id;
+  SELECT RAISE(ABORT, 'guests: end_reason must be removed or left')
+   WHERE NEW.end_reason IS NOT NULL
+     AND NEW.end_reason IS NOT 'removed' AND NEW.end_reason IS NOT 'left';
+END;
+
+CREATE TRIGGER $S.guest_notices_guard_insert BEFORE INSERT ON guest_notices
+BEGIN
+  SELECT RAISE(ABORT, 'guest_notices: this notice was already sent')
+   WHERE EXISTS (SELECT 1 FROM guest_notices WHERE id = NEW.id)
+      OR EXISTS (SELECT 1 FROM guest_notices
+                  WHERE guest_id = NEW.guest_id AND expires_at = NEW.expires_at);
+END;

@@ -94,38 +94,63 @@ SELECT substr(f.subject, 8) AS source, count(*) AS failures,
  GROUP BY f.subject
  ORDER BY f.subject;
 
--- ---- privilege: rows that vouch for themselves ----
+-- ---- every write path (see core.sql) ----
 
--- A membership that names an invite must be the one that invite's
--- redemption made (same user, subscription, role): otherwise a plain INSERT
--- could borrow an invite's authority, and skip the member.added audit.
-CREATE TRIGGER $S.members_check_invite BEFORE INSERT ON members
-WHEN NEW.invite_id IS NOT NULL
+CREATE TRIGGER $S.invite_rate_guard_insert BEFORE INSERT ON invite_rate
 BEGIN
-  SELECT RAISE(ABORT, 'members: invite_id must name the redeemed member invite this membership comes from')
-   WHERE NOT EXISTS (SELECT 1 FROM invites i
-                      WHERE i.id = NEW.invite_id AND i.kind = 'member'
-                        AND i.redeemed_at IS NOT NULL
-                        AND i.redeemed_by = NEW.user_id
-                        AND i.subscription_id = NEW.subscription_id
-                        AND i.role_id = NEW.role_id);
+  SELECT RAISE(ABORT, 'invite_rate: written only by the extension')
+   WHERE invite_law_writer() IS NOT 1;
+  -- Stamped now, numbered next: a row can neither be back-dated nor skip a
+  -- number, so an extra one only ever tightens the inviter's limit.
+  SELECT RAISE(ABORT, 'invite_rate: a count is the inviter''s next, stamped now')
+   WHERE NEW.at IS NOT (SELECT now FROM invite_now)
+      OR NEW.seq IS NOT coalesce((SELECT seq FROM invite_rate WHERE inviter_id = NEW.inviter_id
+                                   ORDER BY seq DESC LIMIT 1), 0) + 1;
 END;
 
--- account_managers is the application's table (who manages a business is
--- its decision: no trigger can know who is writing); the law only keeps
--- its rows real, and audit.sql records every change.
-CREATE TRIGGER $S.account_managers_check_insert BEFORE INSERT ON account_managers
+-- The extension's own invites: no id or key is ever taken twice, whatever
+-- the conflict clause. Made here, after the files of every invite kind
+-- (members, guests, sessions), so it refuses before any kind's rule looks
+-- at the row (SQLite fires the newest trigger first).
+CREATE TRIGGER $S.invites_guard_insert BEFORE INSERT ON invites
 BEGIN
-  SELECT RAISE(ABORT, 'account_managers: unknown business')
-   WHERE NOT EXISTS (SELECT 1 FROM businesses WHERE id = NEW.business_id);
-  SELECT RAISE(ABORT, 'account_managers: unknown user')
-   WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = NEW.user_id);
+  -- The CHECK constraint, again: ignore_check_constraints must not let an
+  -- invite of no known kind skip every kind's rules.
+  SELECT RAISE(ABORT, 'invites: kind must be @kinds(invite)')
+   WHERE @kind_not_in(invite, NEW.kind);
+  SELECT RAISE(ABORT, 'invites: invite ids are never reused (this one exists)')
+   WHERE EXISTS (SELECT 1 FROM invites WHERE id = NEW.id);
+  SELECT RAISE(ABORT, 'invites: key already used')
+   WHERE EXISTS (SELECT 1 FROM invites WHERE key_hash = NEW.key_hash);
 END;
 
-CREATE TRIGGER $S.account_managers_check_update BEFORE UPDATE ON account_managers
+CREATE TRIGGER $S.invites_guard_update BEFORE UPDATE OF id, key_hash ON invites
 BEGIN
-  SELECT RAISE(ABORT, 'account_managers: unknown business')
-   WHERE NOT EXISTS (SELECT 1 FROM businesses WHERE id = NEW.business_id);
-  SELECT RAISE(ABORT, 'account_managers: unknown user')
-   WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = NEW.user_id);
+  SELECT RAISE(ABORT, 'invites: key already used')
+   WHERE NEW.key_hash IS NOT OLD.key_hash
+     AND EXISTS (SELECT 1 FROM invites WHERE key_hash = NEW.key_hash);
+END;
+
+-- Made after the last file that inserts built-in defaults (core, guests,
+-- sessions, email, this one): a later file's defaults would be refused
+-- where the reference schema of invite_check() is built.
+-- The built-in defaults and the schema version are the extension's: they
+-- change when invite_init() installs, never otherwise (a changed default
+-- would be a setting change without an audit row). Settings override them.
+CREATE TRIGGER $S.invite_setting_defs_guard_insert BEFORE INSERT ON invite_setting_defs
+BEGIN
+  SELECT RAISE(ABORT, 'invite_setting_defs: the built-in defaults change only with invite_init() (set a setting instead)')
+   WHERE invite_installing() IS NOT 1;
+END;
+
+CREATE TRIGGER $S.invite_setting_defs_guard_update BEFORE UPDATE ON invite_setting_defs
+BEGIN
+  SELECT RAISE(ABORT, 'invite_setting_defs: the built-in defaults change only with invite_init() (set a setting instead)')
+   WHERE invite_installing() IS NOT 1;
+END;
+
+CREATE TRIGGER $S.invite_setting_defs_guard_delete BEFORE DELETE ON invite_setting_defs
+BEGIN
+  SELECT RAISE(ABORT, 'invite_setting_defs: the built-in defaults change only with invite_init() (set a setting instead)')
+   WHERE invite_installing() IS NOT 1;
 END;

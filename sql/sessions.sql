@@ -380,3 +380,50 @@ SELECT m.session_id, s.subscription_id, m.id AS session_member_id, m.kind,
   LEFT JOIN users u ON u.id = m.user_id
   LEFT JOIN invites i ON i.id = m.invite_id
   LEFT JOIN security_profiles p ON p.id = m.profile_id;
+
+-- ---- every write path (see core.sql) ----
+
+CREATE VIEW $S.security_profile_refs AS
+SELECT profile_id AS id, 'invite' AS what FROM invites WHERE profile_id IS NOT NULL
+UNION ALL SELECT profile_id, 'session roster' FROM session_members WHERE profile_id IS NOT NULL;
+
+CREATE VIEW $S.portal_refs AS
+SELECT portal_id AS id, 'invite' AS what FROM invites WHERE portal_id IS NOT NULL;
+
+CREATE VIEW $S.session_refs AS
+SELECT session_id AS id, 'invite' AS what FROM invites WHERE session_id IS NOT NULL
+UNION ALL SELECT session_id, 'session roster' FROM session_members;
+
+-- (deletes of profiles and portals, and portal re-keys: sessions.sql)
+-- guard: security_profiles | a profile | security_profile_refs | id | id = NEW.id | note replace update
+-- guard: portals | a portal | portal_refs | id | id = NEW.id | note replace
+
+-- sessions are never deleted (sessions.sql); a REPLACE would delete one.
+CREATE TRIGGER $S.sessions_guard_insert BEFORE INSERT ON sessions
+BEGIN
+  SELECT RAISE(ABORT, 'sessions: session ids are never reused (this one exists)')
+   WHERE EXISTS (SELECT 1 FROM sessions WHERE id = NEW.id);
+END;
+
+CREATE TRIGGER $S.sessions_guard_update BEFORE UPDATE OF id ON sessions
+WHEN NEW.id IS NOT OLD.id
+BEGIN
+  SELECT RAISE(ABORT, 'sessions: a session cannot change its id');
+END;
+
+CREATE TRIGGER $S.session_members_guard_insert BEFORE INSERT ON session_members
+BEGIN
+  SELECT RAISE(ABORT, 'session_members: roster ids are never reused (this one exists)')
+   WHERE EXISTS (SELECT 1 FROM session_members WHERE id = NEW.id);
+  SELECT RAISE(ABORT, 'session_members: this session key was already used to join')
+   WHERE NEW.invite_id IS NOT NULL
+     AND EXISTS (SELECT 1 FROM session_members WHERE invite_id = NEW.invite_id);
+  SELECT RAISE(ABORT, 'session_members: kind must be owner, member or external')
+   WHERE NEW.kind IS NOT 'owner' AND NEW.kind IS NOT 'member' AND NEW.kind IS NOT 'external';
+END;
+
+CREATE TRIGGER $S.session_members_guard_update BEFORE UPDATE OF id, invite_id ON session_members
+BEGIN
+  SELECT RAISE(ABORT, 'session_members: a roster row cannot change its id or session key')
+   WHERE NEW.id IS NOT OLD.id OR NEW.invite_id IS NOT OLD.invite_id;
+END;

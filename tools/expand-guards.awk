@@ -1,5 +1,5 @@
 # expand-guards.awk — writes out the REPLACE, re-key and delete guards of
-# an application table from one line of sql/guards.sql:
+# an application table from one "-- guard:" line of a sql/ file:
 #
 #   -- guard: <table> | <a noun> | <refs view> | <key columns> | <match NEW> | <parts>
 #
