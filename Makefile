@@ -20,8 +20,7 @@ CURL_LIBS     := $(or $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null),-lcurl)
 SQL_FILES = sql/core.sql sql/invites.sql sql/members.sql sql/guests.sql \
             sql/sessions.sql sql/email.sql sql/audit.sql sql/security.sql \
             sql/events.sql sql/retention.sql sql/guest_sources.sql sql/decline.sql
-# Text columns hold valid UTF-8 without NUL (after every table exists).
-SQL_FILES += sql/text.sql
+# Then the checks of the "-- text:" lines of them all (tools/expand-text.awk).
 
 EXT_SRC = ext/invite.c ext/util.c ext/json.c ext/keys.c ext/emails.c \
           ext/clock.c ext/schema.c ext/verbs_invite.c ext/seats.c \
@@ -30,7 +29,7 @@ EXT_SRC = ext/invite.c ext/util.c ext/json.c ext/keys.c ext/emails.c \
           ext/law.c ext/rules.c ext/key_options.c ext/events.c ext/notify.c ext/retention.c
 # The dqlite-node rules (ext/dqlite.c); built everywhere, active on dqlite only.
 EXT_SRC += ext/dqlite.c
-# invite_text_problem(), for the sql/text.sql triggers.
+# invite_text_problem(), for the triggers of the "-- text:" lines of sql/.
 EXT_SRC += ext/text.c
 EXT_OBJ = $(EXT_SRC:ext/%.c=$(BUILD)/%.o)
 
@@ -52,7 +51,7 @@ SQL_MIGRATIONS = $(sort $(wildcard sql/migrations/*.sql))
 
 # Also writes $(BUILD)/sql_kinds.h, the "-- kinds:" lists as C macros.
 $(BUILD)/sql_embed.h: $(SQL_FILES) $(SQL_MIGRATIONS) tools/embed-sql.sh tools/expand-guards.awk \
-                      tools/expand-kinds.awk
+                      tools/expand-kinds.awk tools/expand-twins.awk tools/expand-text.awk
 	@mkdir -p $(BUILD)
 	sh tools/embed-sql.sh $@ $(SQL_FILES) --migrations $(SQL_MIGRATIONS)
 

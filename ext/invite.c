@@ -53,7 +53,7 @@ static const struct InviteFuncDef {
     {"macro_expand", 2, FLAGS_PURE, macro_expand_func},
     {"invite_template_check", 1, FLAGS_PURE, invite_template_check_func},
     {"invite_raise", 1, SQLITE_UTF8 | SQLITE_INNOCUOUS, invite_raise_func},
-    /* pure: the sql/text.sql triggers call it (ext/text.c) */
+    /* pure: the "-- text:" triggers of sql/ call it (ext/text.c) */
     {"invite_text_problem", 1, FLAGS_PURE, invite_text_problem_func},
     {"invite_outbox_problem", 12, FLAGS_PURE, invite_outbox_problem_func},
     /* verbs: write, and return keys */

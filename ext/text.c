@@ -1,6 +1,6 @@
 /*
 ** text.c — invite_text_problem(x): why a stored text is refused, for the
-** triggers of sql/text.sql (plain DML into the extension's own tables).
+** "-- text:" triggers of sql/ (plain DML into the extension's own tables).
 **
 **   SELECT invite_text_problem('ok');            -- NULL
 **   SELECT invite_text_problem(CAST(x'61ff' AS TEXT));

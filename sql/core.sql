@@ -40,11 +40,13 @@ CREATE TABLE IF NOT EXISTS $S.businesses(
   id   INTEGER PRIMARY KEY,
   name TEXT NOT NULL UNIQUE
 );
+-- text: businesses | sql | name
 
 CREATE TABLE IF NOT EXISTS $S.apps(
   id   INTEGER PRIMARY KEY,
   name TEXT NOT NULL UNIQUE
 );
+-- text: apps | sql | name
 
 CREATE TABLE IF NOT EXISTS $S.users(
   id         INTEGER PRIMARY KEY,
@@ -52,6 +54,7 @@ CREATE TABLE IF NOT EXISTS $S.users(
   first_name TEXT,
   last_name  TEXT
 );
+-- text: users | sql | email first_name last_name
 -- One user per address, compared case-insensitively.
 CREATE UNIQUE INDEX IF NOT EXISTS $S.users_email ON users(email COLLATE NOCASE);
 
@@ -63,6 +66,7 @@ CREATE TABLE IF NOT EXISTS $S.settings(
   name        TEXT NOT NULL,
   value
 );
+-- text: settings | sql | name
 CREATE UNIQUE INDEX IF NOT EXISTS $S.settings_by_name
   ON settings(name, ifnull(business_id, 0));
 CREATE INDEX IF NOT EXISTS $S.settings_by_business ON settings(business_id, name);
@@ -73,6 +77,7 @@ CREATE TABLE IF NOT EXISTS $S.invite_setting_defs(
   value       NOT NULL,
   description TEXT NOT NULL
 ) WITHOUT ROWID;
+-- text: invite_setting_defs | ext | name description
 INSERT OR REPLACE INTO $S.invite_setting_defs(name, value, description) VALUES
   ('invite_days', 7, 'days a member invitation key stays good'),
   ('base_url', 'https://invite.example.com/accept',
@@ -121,15 +126,8 @@ END;
 
 -- The clock: a valid timestamp or NULL, whoever writes (invite_clock()
 -- checks the same before writing).
+-- twin: invite_meta_guard_clock_update BEFORE UPDATE
 CREATE TRIGGER $S.invite_meta_guard_clock_insert BEFORE INSERT ON invite_meta
-WHEN NEW.name = 'clock'
-BEGIN
-  SELECT RAISE(ABORT, 'invite_meta: the clock is NULL or a timestamp YYYY-MM-DD HH:MM:SS')
-   WHERE NEW.value IS NOT NULL
-     AND (typeof(NEW.value) <> 'text' OR datetime(NEW.value) IS NOT NEW.value);
-END;
-
-CREATE TRIGGER $S.invite_meta_guard_clock_update BEFORE UPDATE ON invite_meta
 WHEN NEW.name = 'clock'
 BEGIN
   SELECT RAISE(ABORT, 'invite_meta: the clock is NULL or a timestamp YYYY-MM-DD HH:MM:SS')
@@ -157,6 +155,7 @@ END;
 
 -- ---- users ----
 
+-- twin: users_check_update BEFORE UPDATE OF email, first_name, last_name
 CREATE TRIGGER $S.users_check_insert BEFORE INSERT ON users
 BEGIN
   SELECT RAISE(ABORT, 'users: email and names cannot contain line breaks')
@@ -169,29 +168,9 @@ BEGIN
       OR trim(NEW.email) GLOB '*@*@*';
 END;
 
-CREATE TRIGGER $S.users_check_update BEFORE UPDATE OF email, first_name, last_name ON users
-BEGIN
-  SELECT RAISE(ABORT, 'users: email and names cannot contain line breaks')
-   WHERE instr(NEW.email, char(10)) OR instr(NEW.email, char(13))
-      OR instr(NEW.first_name, char(10)) OR instr(NEW.first_name, char(13))
-      OR instr(NEW.last_name, char(10)) OR instr(NEW.last_name, char(13));
-  SELECT RAISE(ABORT, 'users: invalid email address')
-   WHERE typeof(NEW.email) <> 'text'
-      OR trim(NEW.email) NOT GLOB '?*@?*.?*' OR trim(NEW.email) GLOB '*[ ,;<>]*'
-      OR trim(NEW.email) GLOB '*@*@*';
-END;
-
 -- Stored addresses are normalised: trimmed, domain in lower case.
+-- twin: users_normalize_update AFTER UPDATE OF email
 CREATE TRIGGER $S.users_normalize_insert AFTER INSERT ON users
-WHEN NEW.email IS NOT substr(trim(NEW.email), 1, instr(trim(NEW.email), '@'))
-                 || lower(substr(trim(NEW.email), instr(trim(NEW.email), '@') + 1))
-BEGIN
-  UPDATE users SET email = substr(trim(email), 1, instr(trim(email), '@'))
-                           || lower(substr(trim(email), instr(trim(email), '@') + 1))
-   WHERE id = NEW.id;
-END;
-
-CREATE TRIGGER $S.users_normalize_update AFTER UPDATE OF email ON users
 WHEN NEW.email IS NOT substr(trim(NEW.email), 1, instr(trim(NEW.email), '@'))
                  || lower(substr(trim(NEW.email), instr(trim(NEW.email), '@') + 1))
 BEGIN

@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS $S.templates(
   subject     TEXT NOT NULL,
   body        TEXT NOT NULL
 );
+-- text: templates | ext | subject body
 CREATE UNIQUE INDEX IF NOT EXISTS $S.templates_by_kind
   ON templates(kind, ifnull(business_id, 0));
 
@@ -188,6 +189,7 @@ CREATE TABLE IF NOT EXISTS $S.outbox(
   created_at      TEXT NOT NULL,
   sent_at         TEXT
 );
+-- text: outbox | sql+ext | recipient recipient_name subject body message_id last_error | last_error
 CREATE INDEX IF NOT EXISTS $S.outbox_due ON outbox(next_attempt_at, id)
   WHERE status = 'queued';
 CREATE INDEX IF NOT EXISTS $S.outbox_by_invite ON outbox(invite_id);
@@ -290,18 +292,8 @@ INSERT OR REPLACE INTO $S.invite_setting_defs(name, value, description) VALUES
   ('reminder_days_before', 2,
    'days before a pending invitation key expires that invite_notify_pending() reminds the invitee (0: no reminders), 0 to 365');
 
+-- twin: settings_check_notify_update BEFORE UPDATE
 CREATE TRIGGER $S.settings_check_notify_insert BEFORE INSERT ON settings
-WHEN NEW.name = 'notify_inviter_on_accept' OR NEW.name = 'reminder_days_before'
-BEGIN
-  SELECT RAISE(ABORT, 'settings: notify_inviter_on_accept must be 0 or 1')
-   WHERE NEW.name = 'notify_inviter_on_accept'
-     AND (typeof(NEW.value) <> 'integer' OR NEW.value NOT IN (0, 1));
-  SELECT RAISE(ABORT, 'settings: reminder_days_before must be a whole number from 0 to 365')
-   WHERE NEW.name = 'reminder_days_before'
-     AND (typeof(NEW.value) <> 'integer' OR NEW.value NOT BETWEEN 0 AND 365);
-END;
-
-CREATE TRIGGER $S.settings_check_notify_update BEFORE UPDATE ON settings
 WHEN NEW.name = 'notify_inviter_on_accept' OR NEW.name = 'reminder_days_before'
 BEGIN
   SELECT RAISE(ABORT, 'settings: notify_inviter_on_accept must be 0 or 1')

@@ -79,12 +79,8 @@ BEGIN
                         AND (g.ended_at IS NULL OR g.ended_at >= g.expires_at));
 END;
 
+-- twin: invite_expirations_no_delete BEFORE DELETE
 CREATE TRIGGER $S.invite_expirations_no_update BEFORE UPDATE ON invite_expirations
-BEGIN
-  SELECT RAISE(ABORT, 'invite_expirations: an expiry is recorded once and kept');
-END;
-
-CREATE TRIGGER $S.invite_expirations_no_delete BEFORE DELETE ON invite_expirations
 BEGIN
   SELECT RAISE(ABORT, 'invite_expirations: an expiry is recorded once and kept');
 END;

@@ -13,6 +13,7 @@ CREATE TABLE IF NOT EXISTS $S.guest_sources(
   business_id INTEGER REFERENCES businesses(id),  -- NULL: the vendor, for all
   domain      TEXT NOT NULL                        -- 'partner.example', lower case
 );
+-- text: guest_sources | ext | domain
 CREATE UNIQUE INDEX IF NOT EXISTS $S.guest_sources_by_business
   ON guest_sources(ifnull(business_id, 0), domain);
 
@@ -23,18 +24,8 @@ SELECT b.id AS business_id, s.domain,
   FROM businesses b JOIN guest_sources s
     ON s.business_id = b.id OR s.business_id IS NULL;
 
+-- twin: guest_sources_check_update BEFORE UPDATE
 CREATE TRIGGER $S.guest_sources_check_insert BEFORE INSERT ON guest_sources
-BEGIN
-  SELECT RAISE(ABORT, 'guest_sources: unknown business')
-   WHERE NEW.business_id IS NOT NULL
-     AND NOT EXISTS (SELECT 1 FROM businesses WHERE id = NEW.business_id);
-  SELECT RAISE(ABORT, 'guest_sources: domain must be a lower-case domain name such as partner.example')
-   WHERE typeof(NEW.domain) <> 'text' OR NEW.domain <> lower(trim(NEW.domain))
-      OR NEW.domain NOT GLOB '?*.?*' OR NEW.domain GLOB '*[^a-z0-9.-]*'
-      OR NEW.domain GLOB '.*' OR NEW.domain GLOB '*.' OR NEW.domain GLOB '*..*';
-END;
-
-CREATE TRIGGER $S.guest_sources_check_update BEFORE UPDATE ON guest_sources
 BEGIN
   SELECT RAISE(ABORT, 'guest_sources: unknown business')
    WHERE NEW.business_id IS NOT NULL

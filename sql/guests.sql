@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS $S.guests(
   ended_at        TEXT,              -- removed or left; expiry is derived, not stored
   end_reason      TEXT CHECK (end_reason IN ('removed', 'left'))
 );
+-- text: guests | ext | end_reason
 -- Index keys hold no column a verb changes (expiry, renewal, end): a
 -- verb called once per row of a SELECT over guests (bulk renewal) never
 -- moves the row the SELECT is positioned on, so no row is visited twice.
@@ -336,12 +337,8 @@ BEGIN
    WHERE datetime(NEW.notified_at) IS NOT NEW.notified_at;
 END;
 
+-- twin: guest_notices_no_delete BEFORE DELETE
 CREATE TRIGGER $S.guest_notices_no_update BEFORE UPDATE ON guest_notices
-BEGIN
-  SELECT RAISE(ABORT, 'guest_notices: notices are kept as sent (one per access period)');
-END;
-
-CREATE TRIGGER $S.guest_notices_no_delete BEFORE DELETE ON guest_notices
 BEGIN
   SELECT RAISE(ABORT, 'guest_notices: notices are kept as sent (one per access period)');
 END;

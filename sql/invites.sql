@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS $S.invites(
   sent_count      INTEGER NOT NULL DEFAULT 1,   -- 1 + resends
   last_sent_at    TEXT
 );
+-- text: invites | ext | email first_name last_name display_name comments decline_reason metadata
 CREATE UNIQUE INDEX IF NOT EXISTS $S.invites_by_key ON invites(key_hash);
 -- Pending member invites reserve seats: counted per subscription. Guest
 -- invites have none and are left out.

@@ -10,6 +10,7 @@ CREATE TABLE IF NOT EXISTS $S.subscriptions(
   plan        TEXT NOT NULL,
   seats       INTEGER              -- NULL: unlimited
 );
+-- text: subscriptions | sql | plan
 CREATE INDEX IF NOT EXISTS $S.subscriptions_by_business
   ON subscriptions(business_id, app_id);
 
@@ -20,6 +21,7 @@ CREATE TABLE IF NOT EXISTS $S.roles(
   rank       INTEGER NOT NULL,     -- higher may do more
   can_invite INTEGER NOT NULL DEFAULT 0
 );
+-- text: roles | sql | name
 CREATE INDEX IF NOT EXISTS $S.roles_by_app ON roles(app_id, rank);
 
 CREATE TABLE IF NOT EXISTS $S.account_managers(
@@ -299,15 +301,8 @@ END;
 -- account_managers is the application's table (who manages a business is
 -- its decision: no trigger can know who is writing); the law only keeps
 -- its rows real, and audit.sql records every change.
+-- twin: account_managers_check_update BEFORE UPDATE
 CREATE TRIGGER $S.account_managers_check_insert BEFORE INSERT ON account_managers
-BEGIN
-  SELECT RAISE(ABORT, 'account_managers: unknown business')
-   WHERE NOT EXISTS (SELECT 1 FROM businesses WHERE id = NEW.business_id);
-  SELECT RAISE(ABORT, 'account_managers: unknown user')
-   WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = NEW.user_id);
-END;
-
-CREATE TRIGGER $S.account_managers_check_update BEFORE UPDATE ON account_managers
 BEGIN
   SELECT RAISE(ABORT, 'account_managers: unknown business')
    WHERE NOT EXISTS (SELECT 1 FROM businesses WHERE id = NEW.business_id);

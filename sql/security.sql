@@ -60,12 +60,8 @@ END;
 
 -- The counter is kept like the invites it counts: deleting or rewriting it
 -- would reset an inviter's limit.
+-- twin: invite_rate_no_delete BEFORE DELETE
 CREATE TRIGGER $S.invite_rate_no_update BEFORE UPDATE ON invite_rate
-BEGIN
-  SELECT RAISE(ABORT, 'invite_rate: the invite counter cannot change');
-END;
-
-CREATE TRIGGER $S.invite_rate_no_delete BEFORE DELETE ON invite_rate
 BEGIN
   SELECT RAISE(ABORT, 'invite_rate: the invite counter cannot change');
 END;
@@ -137,19 +133,9 @@ END;
 -- The built-in defaults and the schema version are the extension's: they
 -- change when invite_init() installs, never otherwise (a changed default
 -- would be a setting change without an audit row). Settings override them.
+-- twin: invite_setting_defs_guard_update BEFORE UPDATE
+-- twin: invite_setting_defs_guard_delete BEFORE DELETE
 CREATE TRIGGER $S.invite_setting_defs_guard_insert BEFORE INSERT ON invite_setting_defs
-BEGIN
-  SELECT RAISE(ABORT, 'invite_setting_defs: the built-in defaults change only with invite_init() (set a setting instead)')
-   WHERE invite_installing() IS NOT 1;
-END;
-
-CREATE TRIGGER $S.invite_setting_defs_guard_update BEFORE UPDATE ON invite_setting_defs
-BEGIN
-  SELECT RAISE(ABORT, 'invite_setting_defs: the built-in defaults change only with invite_init() (set a setting instead)')
-   WHERE invite_installing() IS NOT 1;
-END;
-
-CREATE TRIGGER $S.invite_setting_defs_guard_delete BEFORE DELETE ON invite_setting_defs
 BEGIN
   SELECT RAISE(ABORT, 'invite_setting_defs: the built-in defaults change only with invite_init() (set a setting instead)')
    WHERE invite_installing() IS NOT 1;

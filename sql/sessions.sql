@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS $S.security_profiles(
   description        TEXT,
   enabled_for_invite INTEGER NOT NULL DEFAULT 0
 );
+-- text: security_profiles | sql | name description
 
 -- Public sites through which an external representative connects; the
 -- direct URL of a session key is base_url + '?key=' + key.
@@ -26,6 +27,7 @@ CREATE TABLE IF NOT EXISTS $S.portals(
   name     TEXT NOT NULL,
   base_url TEXT NOT NULL
 );
+-- text: portals | sql | name base_url
 
 CREATE TABLE IF NOT EXISTS $S.sessions(
   id              INTEGER PRIMARY KEY,
@@ -54,6 +56,7 @@ CREATE TABLE IF NOT EXISTS $S.session_members(
   left_at      TEXT,
   left_reason  TEXT
 );
+-- text: session_members | ext | display_name comments left_reason
 CREATE INDEX IF NOT EXISTS $S.session_members_present
   ON session_members(session_id, kind) WHERE left_at IS NULL;
 CREATE INDEX IF NOT EXISTS $S.session_members_by_user

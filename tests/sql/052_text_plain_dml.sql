@@ -1,4 +1,4 @@
--- Plain DML into text columns (sql/text.sql): invalid UTF-8 or NUL is refused
+-- Plain DML into text columns (the "-- text:" lines of sql/): invalid UTF-8 or NUL is refused
 -- naming the table and column, by every write path; nothing is written.
 -- Extension tables use invite_text_problem(); the catalog's plain-SQL check
 -- refuses NUL and bytes that never occur in UTF-8.
