@@ -23,7 +23,7 @@ SQL_FILES = sql/core.sql sql/invites.sql sql/members.sql sql/guests.sql \
 # Then the checks of the "-- text:" lines of them all (tools/expand-text.awk).
 
 EXT_SRC = ext/invite.c ext/util.c ext/json.c ext/keys.c ext/emails.c \
-          ext/clock.c ext/schema.c ext/verbs_invite.c ext/seats.c \
+          ext/clock.c ext/schema.c ext/kinds.c ext/verbs_invite.c ext/verbs_member.c ext/seats.c \
           ext/verbs_guest.c ext/verbs_session.c \
           ext/macro.c ext/macro_sql.c ext/outbox.c ext/audit.c ext/security.c \
           ext/law.c ext/rules.c ext/key_options.c ext/events.c ext/notify.c ext/retention.c
@@ -55,7 +55,7 @@ $(BUILD)/sql_embed.h: $(SQL_FILES) $(SQL_MIGRATIONS) tools/embed-sql.sh tools/ex
 	@mkdir -p $(BUILD)
 	sh tools/embed-sql.sh $@ $(SQL_FILES) --migrations $(SQL_MIGRATIONS)
 
-$(BUILD)/%.o: ext/%.c ext/invite.h ext/verbs.h ext/macro.h $(BUILD)/sql_embed.h
+$(BUILD)/%.o: ext/%.c ext/invite.h ext/kinds.h ext/verbs.h ext/macro.h $(BUILD)/sql_embed.h
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # The extension links libsodium, not libsqlite3: SQLite calls go through the

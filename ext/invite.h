@@ -120,6 +120,13 @@ int invite_verb_end(sqlite3_context *ctx, InviteTx *pTx, int bCommit);
 int invite_stmt_done(sqlite3_context *ctx, sqlite3_stmt *pStmt,
                      const char *zWhat);
 
+/* Steps the cached query zSql with id bound to ?1: 1 when it returns a row
+** (column 0 copied as text into zOut[nOut] when zOut is given), 0 when it
+** returns none, -1 with the error set when it fails ("cannot look up
+** <zWhat> <id>: ..."). */
+int invite_lookup(sqlite3_context *ctx, const char *zSql, sqlite3_int64 id,
+                  const char *zWhat, char *zOut, int nOut);
+
 /* The message of the last error without SQLite's "stepping, " noise. */
 const char *invite_db_message(sqlite3 *db);
 
@@ -211,6 +218,10 @@ typedef struct KeyOptions {
 } KeyOptions;
 int key_options_read(sqlite3_context *ctx, InviteOption *aTwo, KeyOptions *p);
 int key_options_store(sqlite3_context *ctx, const KeyOptions *p, sqlite3_int64 iInvite);
+/* The "days" option of invite_create and invite_resend: the key's life,
+** from 1 to 365 days; *pDays 0 when absent. Non-zero, with the error set,
+** when out of range. */
+int key_option_days(sqlite3_context *ctx, InviteOption *pOpt, sqlite3_int64 *pDays);
 int invite_key_finish(sqlite3_context *ctx, InviteTx *pTx, const char *zKind,
                       sqlite3_int64 iInvite, const char *zBase,
                       const char *zKey, const char *zExpires, const KeyOptions *pKey);

@@ -15,6 +15,21 @@
 
 #include <string.h>
 
+#define KEY_DAYS_MAX 365
+
+int key_option_days(sqlite3_context *ctx, InviteOption *pOpt, sqlite3_int64 *pDays) {
+  *pDays = 0;
+  if (pOpt->pValue == 0) return 0;
+  sqlite3_int64 n = sqlite3_value_int64(pOpt->pValue);
+  if (n < 1 || n > KEY_DAYS_MAX) {
+    invite_errorf(ctx, SQLITE_MISMATCH, "option 'days' must be from 1 to %d, got %lld",
+                  KEY_DAYS_MAX, n);
+    return 1;
+  }
+  *pDays = n;
+  return 0;
+}
+
 int key_options_read(sqlite3_context *ctx, InviteOption *aTwo, KeyOptions *p) {
   p->bSendEmail = 1;
   p->zMetadata = 0;

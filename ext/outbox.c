@@ -3,7 +3,7 @@
 ** transaction: outbox_enqueue() and outbox_enqueue_invite() (invite.h).
 **
 **   -- invite_create() ends with, before its commit:
-**   outbox_enqueue_invite(ctx, "member_invite", iInvite, zKey, zUrl);
+**   outbox_enqueue_invite(ctx, invite_kind_member.zTemplate, iInvite, zKey, zUrl);
 **   -- then, for any client:
 **   SELECT recipient, subject, body FROM outbox_pending;
 **
@@ -18,8 +18,7 @@
 ** email: outbox: invalid recipient address". The verb then rolls back, so
 ** an invite never exists without its email.
 */
-#include "invite.h"
-#include "sql_kinds.h"
+#include "kinds.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -162,12 +161,6 @@ static const char SQL_INVITE_MACROS[] =
     "  LEFT JOIN $S.apps a ON a.id = s.app_id"
     "  LEFT JOIN $S.roles r ON r.id = i.role_id"
     " WHERE i.id = ?1";
-/* Session invites only (prepared on first use, so the member and guest
-** paths never need these tables): the security profile and the app. */
-static const char SQL_SESSION_MACROS[] =
-    "SELECT (SELECT name FROM $S.security_profiles WHERE id = ?1),"
-    "       (SELECT a.name FROM $S.sessions se, $S.subscriptions s, $S.apps a"
-    "         WHERE se.id = ?2 AND s.id = se.subscription_id AND a.id = s.app_id)";
 
 enum {
   IM_KIND, IM_BUSINESS, IM_EMAIL, IM_FIRST, IM_LAST, IM_DISPLAY, IM_INV_FIRST,
@@ -208,57 +201,45 @@ int outbox_enqueue_invite(sqlite3_context *ctx, const char *zKind,
     sqlite3_reset(p); /* a session invite without an address: nobody to tell */
     return SQLITE_OK;
   }
-  int bSession = strcmp(col_text(p, IM_KIND), "session") == 0;
-  int bGuest = strcmp(col_text(p, IM_KIND), "guest") == 0;
-  sqlite3_int64 iBusiness = sqlite3_column_int64(p, IM_BUSINESS);
-  char *zFirst, *zLast, *zUser, *zInviter, *zSessionApp = 0, *zProfile = 0;
-  if (bSession) {
-    zFirst = sqlite3_mprintf("%s", col_text(p, IM_DISPLAY));
-    zLast = sqlite3_mprintf("");
-  } else {
-    zFirst = sqlite3_mprintf("%s", col_text(p, IM_FIRST));
-    zLast = sqlite3_mprintf("%s", col_text(p, IM_LAST));
+  const InviteKind *pKind = invite_kind(col_text(p, IM_KIND));
+  if (pKind == 0) {
+    sqlite3_reset(p);
+    invite_errorf(ctx, SQLITE_CORRUPT, "cannot queue the email: invite %lld is of no known kind",
+                  iInvite);
+    return SQLITE_CORRUPT;
   }
-  zUser = full_name(zFirst, zLast);
+  sqlite3_int64 iBusiness = sqlite3_column_int64(p, IM_BUSINESS);
+  InviteMailRow row = {iInvite, sqlite3_column_int64(p, IM_PROFILE),
+                       sqlite3_column_int64(p, IM_SESSION), col_text(p, IM_FIRST),
+                       col_text(p, IM_LAST), col_text(p, IM_DISPLAY), col_text(p, IM_ROLE),
+                       col_text(p, IM_APP)};
+  InviteMail mail = {0, 0, 0, 0};
+  char *zUser = 0, *zInviter = 0;
+  /* The names, role and app as the kind gives them (kinds.h). */
+  rc = pKind->xMail(ctx, &row, &mail);
+  if (rc != SQLITE_OK) goto done;
+  zUser = full_name(mail.zFirst, mail.zLast);
   zInviter = full_name((const char *)sqlite3_column_text(p, IM_INV_FIRST),
                        (const char *)sqlite3_column_text(p, IM_INV_LAST));
   if (zInviter && zInviter[0] == 0) {
     sqlite3_free(zInviter);
     zInviter = sqlite3_mprintf("%s", col_text(p, IM_INV_EMAIL));
   }
-  if (bSession) {
-    sqlite3_int64 iProfile = sqlite3_column_int64(p, IM_PROFILE);
-    sqlite3_int64 iSession = sqlite3_column_int64(p, IM_SESSION);
-    sqlite3_stmt *q = invite_stmt(ctx, SQL_SESSION_MACROS);
-    if (q == 0) {
-      rc = SQLITE_ERROR;
-      goto done;
-    }
-    sqlite3_bind_int64(q, 1, iProfile);
-    sqlite3_bind_int64(q, 2, iSession);
-    if (sqlite3_step(q) == SQLITE_ROW) {
-      zProfile = sqlite3_mprintf("%s", col_text(q, 0));
-      zSessionApp = sqlite3_mprintf("%s", col_text(q, 1));
-    }
-    sqlite3_reset(q);
-  }
-  if (!zFirst || !zLast || !zUser || !zInviter || (bSession && (!zProfile || !zSessionApp))) {
+  if (!mail.zFirst || !mail.zLast || !mail.zRole || !mail.zApp || !zUser || !zInviter) {
     sqlite3_result_error_nomem(ctx);
     rc = SQLITE_NOMEM;
     goto done;
   }
-  const char *zRole = bSession ? zProfile : bGuest ? "Guest" : col_text(p, IM_ROLE);
-  const char *zApp = bSession ? zSessionApp : col_text(p, IM_APP);
   const char *zEmail = col_text(p, IM_EMAIL);
   OutboxMacro aMacro[] = {
       {"USER_NAME", zUser[0] ? zUser : zEmail},
-      {"FIRST_NAME", zFirst},
-      {"LAST_NAME", zLast},
+      {"FIRST_NAME", mail.zFirst},
+      {"LAST_NAME", mail.zLast},
       {"EMAIL", zEmail},
       {"INVITER_NAME", zInviter},
       {"BUSINESS_NAME", col_text(p, IM_BUSINESS_NAME)},
-      {"APP_NAME", zApp},
-      {"ROLE_NAME", zRole},
+      {"APP_NAME", mail.zApp},
+      {"ROLE_NAME", mail.zRole},
       {"EXPIRES_AT", col_text(p, IM_EXPIRES)},
       {"COMMENTS", col_text(p, IM_COMMENTS)},
       {"DAYS_LEFT", col_text(p, IM_DAYS_LEFT)},
@@ -269,12 +250,12 @@ int outbox_enqueue_invite(sqlite3_context *ctx, const char *zKind,
                       aMacro, (int)(sizeof aMacro / sizeof aMacro[0]), zKey);
 done:
   sqlite3_reset(p);
-  sqlite3_free(zFirst);
-  sqlite3_free(zLast);
+  sqlite3_free(mail.zFirst);
+  sqlite3_free(mail.zLast);
+  sqlite3_free(mail.zRole);
+  sqlite3_free(mail.zApp);
   sqlite3_free(zUser);
   sqlite3_free(zInviter);
-  sqlite3_free(zProfile);
-  sqlite3_free(zSessionApp);
   return rc;
 }
 

@@ -317,6 +317,23 @@ int invite_stmt_done(sqlite3_context *ctx, sqlite3_stmt *pStmt,
   return SQLITE_OK;
 }
 
+int invite_lookup(sqlite3_context *ctx, const char *zSql, sqlite3_int64 id,
+                  const char *zWhat, char *zOut, int nOut) {
+  sqlite3_stmt *p = invite_stmt(ctx, zSql);
+  if (p == 0) return -1;
+  sqlite3_bind_int64(p, 1, id);
+  int rc = sqlite3_step(p);
+  if (rc == SQLITE_ROW && zOut) {
+    const char *z = (const char *)sqlite3_column_text(p, 0);
+    sqlite3_snprintf(nOut, zOut, "%s", z ? z : "");
+  }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    invite_error_db(ctx, "cannot look up %s %lld", zWhat, id);
+  }
+  sqlite3_reset(p);
+  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* A statement of the caller that is running and writes: a verb cannot open
 ** its own transaction or savepoint under it. */
 static int writer_in_progress(sqlite3 *db) {

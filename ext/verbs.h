@@ -16,8 +16,9 @@ INVITE_SQL_FUNC(invite_debug_func);
 INVITE_SQL_FUNC(invite_last_error_func);
 /* clock.c */
 INVITE_SQL_FUNC(invite_clock_func);
-/* verbs_invite.c */
+/* verbs_member.c */
 INVITE_SQL_FUNC(invite_create_func);
+/* verbs_invite.c */
 INVITE_SQL_FUNC(invite_redeem_func);
 INVITE_SQL_FUNC(invite_peek_func);
 INVITE_SQL_FUNC(invite_revoke_func);

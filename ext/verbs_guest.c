@@ -24,7 +24,7 @@
 ** meets a row twice, and a second renewal of one access at the same
 ** instant changes nothing.
 */
-#include "invite.h"
+#include "kinds.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -174,72 +174,70 @@ static const char SQL_GUEST_ACTIVE[] =
     "   AND u.email = ?1 COLLATE NOCASE"
     "   AND g.ended_at IS NULL AND g.expires_at > t.now";
 
-/* The refusal of one address's invite, with the invite or access that
-** stands in the way. */
-static void guest_invite_refused(sqlite3_context *ctx, const char *zEmail,
-                                 sqlite3_int64 iBusiness, sqlite3_int64 iInviter) {
-  sqlite3 *db = sqlite3_context_db_handle(ctx);
-  if ((sqlite3_extended_errcode(db) & 0xff) != SQLITE_CONSTRAINT) {
-    guest_refused(ctx, "invites");
-    return;
-  }
-  static const char *const azPrefix[] = {"invites: ", 0};
-  const InviteRule *pRule;
-  char *zMsg = rule_refusal(db, azPrefix, &pRule);
-  if (zMsg == 0) {
-    sqlite3_result_error_nomem(ctx);
-    return;
-  }
-  InviteRuleKind eKind = pRule ? pRule->eKind : 0;
-  const char *zLookup = eKind == RULE_PENDING_INVITE ? SQL_GUEST_PENDING
-                        : eKind == RULE_ACTIVE_GUEST ? SQL_GUEST_ACTIVE
+/* The details of a refusal of one address's guest invite: the invite or
+** access that stands in the way, the business's guest sources, the
+** inviter's right. */
+static int guest_explain(sqlite3_context *ctx, InviteRuleKind eRule, const InviteAsk *a) {
+  const char *zLookup = eRule == RULE_PENDING_INVITE ? SQL_GUEST_PENDING
+                        : eRule == RULE_ACTIVE_GUEST ? SQL_GUEST_ACTIVE
                                                      : 0;
   if (zLookup) {
     sqlite3_stmt *p = invite_stmt(ctx, zLookup);
-    if (p == 0) goto done;
-    sqlite3_bind_text(p, 1, zEmail, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(p, 2, iBusiness);
-    if (sqlite3_step(p) == SQLITE_ROW) {
+    if (p == 0) return 1;
+    sqlite3_bind_text(p, 1, a->zEmail, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(p, 2, a->iBusiness);
+    int bFound = sqlite3_step(p) == SQLITE_ROW;
+    if (bFound) {
       sqlite3_int64 id = sqlite3_column_int64(p, 0);
       const char *zUntil = (const char *)sqlite3_column_text(p, 1);
       if (zLookup == SQL_GUEST_PENDING) {
         invite_errorf(ctx, SQLITE_CONSTRAINT,
                       "invite %lld for '%s' to business %lld is still pending "
                       "(until %s UTC): use invite_resend(%lld)",
-                      id, zEmail, iBusiness, zUntil, id);
+                      id, a->zEmail, a->iBusiness, zUntil, id);
       } else {
         invite_errorf(ctx, SQLITE_CONSTRAINT,
                       "'%s' is already a guest of business %lld (guest %lld, "
                       "until %s UTC): use guest_renew(%lld)",
-                      zEmail, iBusiness, id, zUntil, id);
+                      a->zEmail, a->iBusiness, id, zUntil, id);
       }
-      sqlite3_reset(p);
-      goto done;
     }
     sqlite3_reset(p);
-  } else if (eKind == RULE_GUEST_SOURCE) {
+    return bFound;
+  }
+  if (eRule == RULE_GUEST_SOURCE) {
     sqlite3_stmt *p = invite_stmt(ctx, SQL_GUEST_SOURCES);
-    if (p == 0) goto done;
-    sqlite3_bind_int64(p, 1, iBusiness);
-    if (sqlite3_step(p) == SQLITE_ROW) {
+    if (p == 0) return 1;
+    sqlite3_bind_int64(p, 1, a->iBusiness);
+    int bFound = sqlite3_step(p) == SQLITE_ROW;
+    if (bFound) {
       invite_errorf(ctx, SQLITE_CONSTRAINT,
                     "'%s' is not from a guest source of business %lld (%s): its "
-                    "guests come from %s", zEmail, iBusiness, sqlite3_column_text(p, 0),
+                    "guests come from %s", a->zEmail, a->iBusiness, sqlite3_column_text(p, 0),
                     sqlite3_column_text(p, 1));
-      sqlite3_reset(p);
-      goto done;
     }
     sqlite3_reset(p);
-  } else if (eKind == RULE_INVITER_MAY_NOT) {
+    return bFound;
+  }
+  if (eRule == RULE_INVITER_MAY_NOT) {
     invite_errorf(ctx, SQLITE_CONSTRAINT,
                   "user %lld may not invite guests to business %lld: only its "
                   "account managers and its guests allowed to invite guests may",
-                  iInviter, iBusiness);
-    goto done;
+                  a->iInviter, a->iBusiness);
+    return 1;
   }
-  invite_errorf(ctx, SQLITE_CONSTRAINT, "%s", zMsg);
-done:
-  sqlite3_free(zMsg);
+  return 0;
+}
+
+/* The refusal of one address's invite (guest_explain). */
+static void guest_invite_refused(sqlite3_context *ctx, const char *zEmail,
+                                 sqlite3_int64 iBusiness, sqlite3_int64 iInviter) {
+  if ((sqlite3_extended_errcode(sqlite3_context_db_handle(ctx)) & 0xff) != SQLITE_CONSTRAINT) {
+    guest_refused(ctx, "invites");
+    return;
+  }
+  InviteAsk ask = {.iBusiness = iBusiness, .iInviter = iInviter, .zEmail = zEmail};
+  invite_explain(ctx, &invite_kind_guest, &ask);
 }
 
 /* Adds one {"email","id","key","url","expires_at"} to the result array. */
@@ -331,11 +329,8 @@ void guest_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     sqlite3_result_error_nomem(ctx);
     goto fail;
   }
-  p = invite_stmt(ctx, SQL_GUEST_INVITER);
-  if (p == 0) goto fail;
-  sqlite3_bind_int64(p, 1, iInviter);
-  int bInviter = sqlite3_step(p) == SQLITE_ROW;
-  sqlite3_reset(p);
+  int bInviter = invite_lookup(ctx, SQL_GUEST_INVITER, iInviter, "user", 0, 0);
+  if (bInviter < 0) goto fail;
   if (!bInviter) {
     invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown inviter: no user %lld", iInviter);
     goto fail;
@@ -384,7 +379,7 @@ void guest_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
       goto fail;
     }
     if (key_options_store(ctx, &key, iInvite) ||
-        (key.bSendEmail && outbox_enqueue_invite(ctx, "guest_invite", iInvite, zKey, zLink))) {
+        (key.bSendEmail && outbox_enqueue_invite(ctx, invite_kind_guest.zTemplate, iInvite, zKey, zLink))) {
       goto fail;
     }
     guest_result_item(pOut, zEmail, iInvite, zKey, zLink, zExpires);
@@ -602,20 +597,12 @@ static const char SQL_GUEST_EXISTS_USER[] = "SELECT 1 FROM $S.users WHERE id = ?
 static const char SQL_GUEST_EXISTS_BUSINESS[] =
     "SELECT 1 FROM $S.businesses WHERE id = ?1";
 
+/* Non-zero, with the error set, unless row id of zSql exists. */
 static int guest_exists(sqlite3_context *ctx, const char *zSql, sqlite3_int64 id,
                         const char *zWhat) {
-  sqlite3_stmt *p = invite_stmt(ctx, zSql);
-  if (p == 0) return 1;
-  sqlite3_bind_int64(p, 1, id);
-  int rc = sqlite3_step(p);
-  sqlite3_reset(p);
-  if (rc == SQLITE_ROW) return 0;
-  if (rc == SQLITE_DONE) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown %s %lld", zWhat, id);
-  } else {
-    invite_error_db(ctx, "cannot look up %s %lld", zWhat, id);
-  }
-  return 1;
+  int rc = invite_lookup(ctx, zSql, id, zWhat, 0, 0);
+  if (rc == 0) invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown %s %lld", zWhat, id);
+  return rc != 1;
 }
 
 void guest_switch_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
@@ -743,3 +730,27 @@ fail:
   if (pDue) sqlite3_reset(pDue);
   invite_verb_end(ctx, &tx, 0);
 }
+
+/* ---- the guest kind (kinds.h) ---- */
+
+static const char SQL_GUEST_REDEEMED[] =
+    "SELECT i.business_id, i.metadata, g.id, g.expires_at"
+    "  FROM $S.invites i LEFT JOIN $S.guests g ON g.invite_id = i.id"
+    " WHERE i.id = ?1";
+static const char *const azGuestRedeemed[] = {"guest_id", "access_expires_at", 0};
+static const char *const azGuestRefused[] = {"invites: ", 0};
+
+static int guest_mail(sqlite3_context *ctx, const InviteMailRow *pRow, InviteMail *pMail) {
+  (void)ctx;
+  return invite_mail_person(pRow, pMail, "Guest");
+}
+
+const InviteKind invite_kind_guest = {
+    .zName = "guest",
+    .zTemplate = "guest_invite",
+    .zRedeemed = SQL_GUEST_REDEEMED,
+    .azRedeemed = azGuestRedeemed,
+    .azRefused = azGuestRefused,
+    .xExplain = guest_explain,
+    .xMail = guest_mail,
+};

@@ -1,27 +1,22 @@
 /*
-** verbs_invite.c — member invitations and every key's life cycle:
-** invite_create, invite_redeem, invite_peek, invite_revoke, invite_resend.
+** verbs_invite.c — every key's life cycle, for invites of any kind:
+** invite_redeem, invite_peek, invite_revoke, invite_resend, invite_decline.
+** (Each kind's invite is made in its own file: verbs_member.c,
+** verbs_guest.c, verbs_session.c; what differs by kind is asked of its
+** InviteKind, kinds.h.)
 **
-**   SELECT invite_create('ann@example.com', 1, 2, 3,
-**                        '{"first_name":"Ann","last_name":"Lee"}');
-**   -- {"id":1,"key":"...","url":"https://...?key=...","expires_at":"..."}
 **   SELECT invite_redeem('<key>', 'ann@example.com');
 **   -- {"invite_id":1,"kind":"member","user_id":7,...}
 **
-** The rules live in the triggers (sql/): these functions do not
-** check twice what a trigger checks. They validate their arguments, write,
-** and when a trigger refuses, turn its message into one with the details
-** (the seat usage, the pending invite's id). Each call is atomic
-** (invite_verb_begin/end in util.c); a refused call leaves nothing behind.
+** The rules live in the triggers: these functions do not check twice what a
+** trigger checks. They validate their arguments, write, and when a trigger
+** refuses, turn its message into one with the details. Each call is atomic
+** (invite_verb_begin/end); a refused call leaves nothing behind.
 */
-#include "invite.h"
+#include "kinds.h"
 
 #include <sodium.h>
 #include <string.h>
-
-#define NAME_MAX_BYTES 200
-#define COMMENTS_MAX_BYTES 2000
-#define DAYS_MAX 365
 
 /* ---- shared pieces ---- */
 
@@ -151,20 +146,6 @@ static int invite_refuse_state(sqlite3_context *ctx, const InviteRow *r) {
   return 1;
 }
 
-static int option_days(sqlite3_context *ctx, InviteOption *pOpt,
-                       sqlite3_int64 *pDays) {
-  *pDays = 0;
-  if (pOpt->pValue == 0) return 0;
-  sqlite3_int64 n = sqlite3_value_int64(pOpt->pValue);
-  if (n < 1 || n > DAYS_MAX) {
-    invite_errorf(ctx, SQLITE_MISMATCH, "option 'days' must be from 1 to %d, got %lld",
-                  DAYS_MAX, n);
-    return 1;
-  }
-  *pDays = n;
-  return 0;
-}
-
 /* url = base_url + ("?" or "&") + "key=" + key */
 char *invite_url(const char *zBase, const char *zKey) {
   return sqlite3_mprintf("%s%skey=%s", zBase, strchr(zBase, '?') ? "&" : "?",
@@ -203,282 +184,25 @@ int invite_key_finish(sqlite3_context *ctx, InviteTx *pTx, const char *zKind,
   return rc;
 }
 
-/* When a trigger refused the write, says why in the caller's words. */
-static const char SQL_PENDING[] =
-    "SELECT i.id, i.expires_at FROM $S.invites i, $S.invite_now t"
-    " WHERE i.email = ?1 COLLATE NOCASE AND +i.subscription_id = ?2"
-    "   AND i.kind = 'member' AND i.redeemed_at IS NULL"
-    "   AND i.revoked_at IS NULL AND i.expires_at > t.now";
-static const char SQL_ROLE_EXISTS[] = "SELECT 1 FROM $S.roles WHERE id = ?1";
-static const char SQL_USER_EXISTS[] = "SELECT 1 FROM $S.users WHERE id = ?1";
-static const char SQL_SUB_BUSINESS[] =
-    "SELECT business_id FROM $S.subscriptions WHERE id = ?1";
-
-static int row_exists(sqlite3_context *ctx, const char *zSql, sqlite3_int64 id) {
-  sqlite3_stmt *p = invite_stmt(ctx, zSql);
-  if (p == 0) return 1;
-  sqlite3_bind_int64(p, 1, id);
-  int b = sqlite3_step(p) == SQLITE_ROW;
-  sqlite3_reset(p);
-  return b;
-}
-
-/* Turns the trigger's refusal into a message with the details, by the rule
-** it names (rules.c). Returns the audit reason of its rule ("seat_limit",
-** "rate_limit") for the refusals that are audited after the rollback, else
-** NULL. */
-static const char *explain_refusal(sqlite3_context *ctx, sqlite3_int64 iSub,
-                                   sqlite3_int64 iRole, sqlite3_int64 iInviter,
-                                   const char *zEmail) {
-  static const char *const azPrefix[] = {"invites: ", "members: ", 0};
-  const InviteRule *pRule;
-  if (invite_not_a_rule(ctx)) return 0;
-  char *zMsg = rule_refusal(sqlite3_context_db_handle(ctx), azPrefix, &pRule);
-  if (zMsg == 0) {
-    sqlite3_result_error_nomem(ctx);
-    return 0;
-  }
-  const char *zAudit = pRule ? pRule->zAudit : 0;
-  switch (pRule ? pRule->eKind : 0) {
-  case RULE_SEAT_LIMIT:
-    if (seats_explain(ctx, iSub)) goto done;
-    break;
-  case RULE_PENDING_INVITE:
-    if (zEmail) {
-      sqlite3_stmt *p = invite_stmt(ctx, SQL_PENDING);
-      if (p == 0) goto done;
-      sqlite3_bind_text(p, 1, zEmail, -1, SQLITE_STATIC);
-      sqlite3_bind_int64(p, 2, iSub);
-      if (sqlite3_step(p) == SQLITE_ROW) {
-        invite_errorf(ctx, SQLITE_CONSTRAINT,
-                      "invite %lld for '%s' to subscription %lld is still pending "
-                      "(until %s UTC): use invite_resend(%lld)",
-                      sqlite3_column_int64(p, 0), zEmail, iSub,
-                      sqlite3_column_text(p, 1), sqlite3_column_int64(p, 0));
-        sqlite3_reset(p);
-        goto done;
-      }
-      sqlite3_reset(p);
-    }
-    break;
-  case RULE_RATE_LIMIT: {
-    sqlite3_stmt *p = invite_stmt(ctx, SQL_SUB_BUSINESS);
-    if (p == 0) goto done;
-    sqlite3_bind_int64(p, 1, iSub);
-    sqlite3_int64 iBusiness = sqlite3_step(p) == SQLITE_ROW ? sqlite3_column_int64(p, 0) : 0;
-    sqlite3_reset(p);
-    security_explain_rate_limit(ctx, iInviter, iBusiness);
-    goto done;
-  }
-  case RULE_ROLE_APP:
-    if (iRole && !row_exists(ctx, SQL_ROLE_EXISTS, iRole)) {
-      invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown role %lld", iRole);
-      goto done;
-    }
-    break;
-  case RULE_UNKNOWN_INVITER:
-  case RULE_INVITER_MAY_NOT:
-    if (iInviter && !row_exists(ctx, SQL_USER_EXISTS, iInviter)) {
-      invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown inviter: no user %lld", iInviter);
-      goto done;
-    }
-    break;
-  default:
-    break;
-  }
-  invite_errorf(ctx, SQLITE_CONSTRAINT, "%s", zMsg);
-done:
-  sqlite3_free(zMsg);
-  return zAudit;
-}
-
-/* ---- invite_create(invitee, subscription, role, inviter [, options]) ---- */
-
-static const char SQL_USER_BY_ID[] =
-    "SELECT email FROM $S.users WHERE id = ?1";
-static const char SQL_USER_BY_EMAIL[] =
-    "SELECT id, email FROM $S.users WHERE email = ?1 COLLATE NOCASE";
-/* One read for everything the insert needs: the subscription's business,
-** the time, the expiry, the link base. */
-static const char SQL_CREATE_CONTEXT[] =
-    "SELECT s.business_id, t.now,"
-    "       datetime(t.now, '+' || coalesce(?2, d.value) || ' days'), u.value"
-    "  FROM $S.subscriptions s, $S.invite_now t, $S.invite_settings d,"
-    "       $S.invite_settings u"
-    " WHERE s.id = ?1 AND d.business_id = s.business_id AND d.name = 'invite_days'"
-    "   AND u.business_id = s.business_id AND u.name = 'base_url'";
-static const char SQL_INSERT_MEMBER_INVITE[] =
-    "INSERT INTO $S.invites(kind, key_hash, inviter_id, user_id, email,"
-    "  first_name, last_name, business_id, subscription_id, role_id, comments,"
-    "  created_at, expires_at, last_sent_at)"
-    " VALUES('member', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?11)";
-
-enum { OPT_FIRST, OPT_LAST, OPT_DAYS, OPT_COMMENTS, OPT_SEND, OPT_META, OPT_COUNT };
-
-void invite_create_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
-  sqlite3 *db = sqlite3_context_db_handle(ctx);
-  sqlite3_int64 iUser = 0, iSub, iRole, iInviter, nDays;
-  char zEmail[EMAILS_MAX_ADDRESS + 1];
-  char zKey[KEYS_TEXT_CHARS + 1];
-  unsigned char aHash[KEYS_HASH_BYTES];
-  char *zUrl = 0;
-  const char *zFirst = 0, *zLast = 0, *zComments = 0;
-  InviteOption aOpt[OPT_COUNT] = {{"first_name", SQLITE_TEXT, 0},
-                                  {"last_name", SQLITE_TEXT, 0},
-                                  {"days", SQLITE_INTEGER, 0},
-                                  {"comments", SQLITE_TEXT, 0},
-                                  KEY_OPTIONS};
-  KeyOptions key;
-  InviteTx tx = {0, 0};
-  const char *zRefusal = 0; /* an audited refusal, recorded after rollback */
-  zKey[0] = 0;
-
-  int eInvitee = sqlite3_value_type(argv[0]);
-  if (eInvitee == SQLITE_INTEGER || eInvitee == SQLITE_FLOAT) {
-    if (invite_arg_id(ctx, argv, 0, "invitee", &iUser)) return;
-  } else if (eInvitee == SQLITE_TEXT) {
-    const char *z;
-    int n;
-    if (invite_arg_text(ctx, argv, 0, "invitee", 1024, &z, &n)) return;
-    const char *zErr = emails_normalize(z, n, zEmail);
-    if (zErr) {
-      /* Quote the address only when it is safe to print on one line. */
-      if (emails_header_safe(z, n) == 0) {
-        invite_errorf(ctx, SQLITE_MISMATCH, "invalid email address '%q': %s", z, zErr);
-      } else {
-        invite_errorf(ctx, SQLITE_MISMATCH, "invalid email address: %s", zErr);
-      }
-      return;
-    }
-  } else {
-    invite_errorf(ctx, SQLITE_MISMATCH,
-                  "argument 1 (invitee) must be a user id or an email address, got %s",
-                  eInvitee == SQLITE_NULL ? "NULL" : "another type");
-    return;
-  }
-  if (invite_arg_id(ctx, argv, 1, "subscription", &iSub)) return;
-  if (invite_arg_id(ctx, argv, 2, "role", &iRole)) return;
-  if (invite_arg_id(ctx, argv, 3, "inviter", &iInviter)) return;
-  if (argc > 4 && json_options(ctx, argv[4], 5, aOpt, OPT_COUNT)) return;
-  /* Names reach an email header; comments only the body. */
-  if (json_option_text(ctx, &aOpt[OPT_FIRST], NAME_MAX_BYTES, 1, &zFirst, 0) ||
-      json_option_text(ctx, &aOpt[OPT_LAST], NAME_MAX_BYTES, 1, &zLast, 0) ||
-      json_option_text(ctx, &aOpt[OPT_COMMENTS], COMMENTS_MAX_BYTES, 0, &zComments, 0) ||
-      option_days(ctx, &aOpt[OPT_DAYS], &nDays) ||
-      key_options_read(ctx, &aOpt[OPT_SEND], &key)) {
-    goto fail;
-  }
-
-  if (invite_verb_begin(ctx, &tx)) goto fail;
-
-  /* The invitee: a user by id, a user by address, or a new person. */
-  sqlite3_stmt *pStmt;
-  if (iUser) {
-    pStmt = invite_stmt(ctx, SQL_USER_BY_ID);
-    if (pStmt == 0) goto fail;
-    sqlite3_bind_int64(pStmt, 1, iUser);
-    if (sqlite3_step(pStmt) != SQLITE_ROW) {
-      sqlite3_reset(pStmt);
-      invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown invitee: no user %lld", iUser);
-      goto fail;
-    }
-    sqlite3_snprintf(sizeof zEmail, zEmail, "%s", sqlite3_column_text(pStmt, 0));
-    sqlite3_reset(pStmt);
-  } else {
-    pStmt = invite_stmt(ctx, SQL_USER_BY_EMAIL);
-    if (pStmt == 0) goto fail;
-    sqlite3_bind_text(pStmt, 1, zEmail, -1, SQLITE_STATIC);
-    if (sqlite3_step(pStmt) == SQLITE_ROW) {
-      iUser = sqlite3_column_int64(pStmt, 0);
-      sqlite3_snprintf(sizeof zEmail, zEmail, "%s", sqlite3_column_text(pStmt, 1));
-    }
-    sqlite3_reset(pStmt);
-  }
-
-  pStmt = invite_stmt(ctx, SQL_CREATE_CONTEXT);
-  if (pStmt == 0) goto fail;
-  sqlite3_bind_int64(pStmt, 1, iSub);
-  if (nDays) sqlite3_bind_int64(pStmt, 2, nDays);
-  if (sqlite3_step(pStmt) != SQLITE_ROW) {
-    sqlite3_reset(pStmt);
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown subscription %lld", iSub);
-    goto fail;
-  }
-  sqlite3_int64 iBusiness = sqlite3_column_int64(pStmt, 0);
-  char zNow[20], zExpires[20];
-  sqlite3_snprintf(sizeof zNow, zNow, "%s", sqlite3_column_text(pStmt, 1));
-  sqlite3_snprintf(sizeof zExpires, zExpires, "%s", sqlite3_column_text(pStmt, 2));
-  zUrl = sqlite3_mprintf("%s", sqlite3_column_text(pStmt, 3));
-  sqlite3_reset(pStmt);
-  if (zUrl == 0) {
-    sqlite3_result_error_nomem(ctx);
-    goto fail;
-  }
-
-  if (keys_generate(zKey, aHash)) {
-    invite_errorf(ctx, SQLITE_ERROR, "cannot make a key");
-    goto fail;
-  }
-  pStmt = invite_stmt(ctx, SQL_INSERT_MEMBER_INVITE);
-  if (pStmt == 0) goto fail;
-  sqlite3_bind_blob(pStmt, 1, aHash, KEYS_HASH_BYTES, SQLITE_STATIC);
-  sqlite3_bind_int64(pStmt, 2, iInviter);
-  if (iUser) sqlite3_bind_int64(pStmt, 3, iUser);
-  sqlite3_bind_text(pStmt, 4, zEmail, -1, SQLITE_STATIC);
-  if (iUser == 0) {
-    sqlite3_bind_text(pStmt, 5, zFirst, -1, SQLITE_STATIC);
-    sqlite3_bind_text(pStmt, 6, zLast, -1, SQLITE_STATIC);
-  }
-  sqlite3_bind_int64(pStmt, 7, iBusiness);
-  sqlite3_bind_int64(pStmt, 8, iSub);
-  sqlite3_bind_int64(pStmt, 9, iRole);
-  if (zComments) sqlite3_bind_text(pStmt, 10, zComments, -1, SQLITE_STATIC);
-  sqlite3_bind_text(pStmt, 11, zNow, -1, SQLITE_STATIC);
-  sqlite3_bind_text(pStmt, 12, zExpires, -1, SQLITE_STATIC);
-  if (sqlite3_step(pStmt) != SQLITE_DONE) {
-    sqlite3_reset(pStmt);
-    zRefusal = explain_refusal(ctx, iSub, iRole, iInviter, zEmail);
-    goto fail;
-  }
-  sqlite3_reset(pStmt);
-  sqlite3_int64 iInvite = sqlite3_last_insert_rowid(db);
-  /* Checked after the insert so a pending invite or a missing right is
-  ** reported first: those are what the caller must fix. */
-  if (iUser == 0 && (zFirst == 0 || zLast == 0 || !zFirst[0] || !zLast[0])) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT,
-                  "'%s' is not a user yet: give first_name and last_name in "
-                  "the options", zEmail);
-    goto fail;
-  }
-
-  if (invite_key_finish(ctx, &tx, "member_invite", iInvite, zUrl, zKey, zExpires, &key)) {
-    goto fail;
-  }
-  goto done;
-fail:
-  invite_verb_end(ctx, &tx, 0);
-  if (zRefusal) security_record_refusal(ctx, iInviter, zRefusal, iSub, iRole, zEmail);
-done:
-  sodium_memzero(zKey, sizeof zKey);
-  sqlite3_free(zUrl);
-  json_options_free(aOpt, OPT_COUNT);
+/* A refusal of redeem, revoke or resend is explained by the member rules,
+** whatever the kind: their details need no more than a key's verb knows
+** (the seat of a resent member invite, its pending twin); for the other
+** kinds they find nothing and the trigger's message stands. */
+static void explain_key_refusal(sqlite3_context *ctx, sqlite3_int64 iSub,
+                                const char *zEmail) {
+  InviteAsk ask = {.iSub = iSub, .zEmail = zEmail};
+  invite_explain(ctx, &invite_kind_member, &ask);
 }
 
 /* ---- invite_redeem(key [, redeemer]) ---- */
 
 static const char SQL_USER_EMAIL[] = "SELECT email FROM $S.users WHERE id = ?1";
+static const char SQL_USER_BY_EMAIL[] =
+    "SELECT id, email FROM $S.users WHERE email = ?1 COLLATE NOCASE";
 static const char SQL_INSERT_USER[] =
     "INSERT INTO $S.users(email, first_name, last_name) VALUES(?1, ?2, ?3)";
 static const char SQL_REDEEM[] =
     "UPDATE $S.invites SET redeemed_at = ?2, redeemed_by = ?3 WHERE id = ?1";
-static const char SQL_REDEEMED[] =
-    "SELECT i.business_id, i.subscription_id, i.role_id,"
-    "       (SELECT m.id FROM $S.members m WHERE m.invite_id = i.id),"
-    "       g.id, g.expires_at, i.session_id, i.profile_id,"
-    "       (SELECT x.id FROM $S.session_members x WHERE x.invite_id = i.id),"
-    "       i.metadata"
-    "  FROM $S.invites i LEFT JOIN $S.guests g ON g.invite_id = i.id"
-    " WHERE i.id = ?1";
 
 /* The user who redeems: the one named by `redeemer`, else the invitee,
 ** created now when new. 0 with the error set when refused, and *pzWhy set
@@ -641,13 +365,17 @@ void invite_redeem_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     zWhy = row.zRedeemed ? "used" : row.zRevoked ? "revoked" : "expired";
     goto fail;
   }
-  char zKind[16], zNow[20];
-  sqlite3_snprintf(sizeof zKind, zKind, "%s", row.zKind);
+  const InviteKind *pKind = invite_kind(row.zKind);
+  if (pKind == 0) {
+    invite_errorf(ctx, SQLITE_CORRUPT, "invite %lld is of no known kind", iInvite);
+    goto fail;
+  }
+  char zNow[20];
   sqlite3_snprintf(sizeof zNow, zNow, "%s", row.zNow);
-  /* A session key sent to no address and redeemed without a redeemer: the
-  ** holder joins as an external representative without becoming a user. */
-  int bNobody = strcmp(zKind, "session") == 0 && row.zEmail == 0 &&
-                row.iUser == 0 &&
+  /* A key of such a kind sent to no address and redeemed without a
+  ** redeemer: the holder joins (a session's external representative)
+  ** without becoming a user. */
+  int bNobody = pKind->bNobody && row.zEmail == 0 && row.iUser == 0 &&
                 (argc < 2 || sqlite3_value_type(argv[1]) == SQLITE_NULL);
   sqlite3_int64 iUser =
       bNobody ? 0 : redeemer_user(ctx, argc > 1 ? argv[1] : 0, &row, &zWhy);
@@ -662,7 +390,7 @@ void invite_redeem_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   if (iUser) sqlite3_bind_int64(p, 3, iUser);
   if (sqlite3_step(p) != SQLITE_DONE) {
     sqlite3_reset(p);
-    explain_refusal(ctx, 0, 0, 0, 0);
+    explain_key_refusal(ctx, 0, 0);
     goto fail;
   }
   sqlite3_reset(p);
@@ -670,10 +398,11 @@ void invite_redeem_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3_str *pOut = sqlite3_str_new(sqlite3_context_db_handle(ctx));
   json_open(pOut);
   json_key(pOut, "invite_id"), json_int(pOut, iInvite);
-  json_key(pOut, "kind"), json_text(pOut, zKind);
+  json_key(pOut, "kind"), json_text(pOut, pKind->zName);
   json_key(pOut, "user_id");
   if (iUser) json_int(pOut, iUser); else json_text(pOut, 0);
-  p = invite_stmt(ctx, SQL_REDEEMED);
+  /* What redeeming made, as the kind reads it (kinds.h). */
+  p = invite_stmt(ctx, pKind->zRedeemed);
   if (p == 0) {
     sqlite3_free(sqlite3_str_finish(pOut));
     goto fail;
@@ -681,23 +410,13 @@ void invite_redeem_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3_bind_int64(p, 1, iInvite);
   if (sqlite3_step(p) == SQLITE_ROW) {
     json_key(pOut, "business_id"), json_value(pOut, sqlite3_column_value(p, 0));
-    if (strcmp(zKind, "member") == 0) {
-      json_key(pOut, "subscription_id"), json_value(pOut, sqlite3_column_value(p, 1));
-      json_key(pOut, "role_id"), json_value(pOut, sqlite3_column_value(p, 2));
-      json_key(pOut, "member_id"), json_value(pOut, sqlite3_column_value(p, 3));
-    } else if (strcmp(zKind, "guest") == 0) {
-      json_key(pOut, "guest_id"), json_value(pOut, sqlite3_column_value(p, 4));
-      json_key(pOut, "access_expires_at"), json_value(pOut, sqlite3_column_value(p, 5));
-    } else if (strcmp(zKind, "session") == 0) {
-      json_key(pOut, "subscription_id"), json_value(pOut, sqlite3_column_value(p, 1));
-      json_key(pOut, "session_id"), json_value(pOut, sqlite3_column_value(p, 6));
-      json_key(pOut, "profile_id"), json_value(pOut, sqlite3_column_value(p, 7));
-      json_key(pOut, "session_member_id"), json_value(pOut, sqlite3_column_value(p, 8));
+    for (int i = 0; pKind->azRedeemed[i]; i++) {
+      json_key(pOut, pKind->azRedeemed[i]), json_value(pOut, sqlite3_column_value(p, 2 + i));
     }
     /* The application's metadata, as the object it gave, when it gave one. */
-    if (sqlite3_column_type(p, 9) != SQLITE_NULL) {
+    if (sqlite3_column_type(p, 1) != SQLITE_NULL) {
       json_key(pOut, "metadata");
-      sqlite3_str_appendall(pOut, (const char *)sqlite3_column_text(p, 9));
+      sqlite3_str_appendall(pOut, (const char *)sqlite3_column_text(p, 1));
     }
   }
   sqlite3_reset(p);
@@ -814,7 +533,7 @@ void invite_revoke_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3_bind_text(p, 2, zNow, -1, SQLITE_STATIC);
   if (sqlite3_step(p) != SQLITE_DONE) {
     sqlite3_reset(p);
-    explain_refusal(ctx, 0, 0, 0, 0);
+    explain_key_refusal(ctx, 0, 0);
     goto fail;
   }
   sqlite3_reset(p);
@@ -858,7 +577,7 @@ void invite_resend_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   zKey[0] = 0;
   if (invite_arg_id(ctx, argv, 0, "invite", &iInvite)) return;
   if (argc > 1 && json_options(ctx, argv[1], 2, aOpt, OPT_RESEND_COUNT)) return;
-  if (option_days(ctx, &aOpt[OPT_RESEND_DAYS], &nDays) ||
+  if (key_option_days(ctx, &aOpt[OPT_RESEND_DAYS], &nDays) ||
       key_options_read(ctx, &aOpt[OPT_RESEND_SEND], &key)) {
     goto fail;
   }
@@ -875,6 +594,7 @@ void invite_resend_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   }
   InviteRow row;
   invite_row_read(p, &row);
+  const InviteKind *pKind = invite_kind(row.zKind);
   char zNow[20];
   sqlite3_snprintf(sizeof zNow, zNow, "%s", row.zNow);
   if (row.zRedeemed) {
@@ -883,14 +603,10 @@ void invite_resend_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   } else if (row.zRevoked) {
     invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was revoked on %s UTC",
                   iInvite, row.zRevoked);
-  } else if (strcmp(row.zKind, "session") == 0) {
-    /* A session key lives minutes and goes through a portal: a fresh one
-    ** comes from session_invite, not from the member/guest resend path. */
-    invite_errorf(ctx, SQLITE_CONSTRAINT,
-                  "invite %lld is a session key: make a new one with session_invite",
-                  iInvite);
+  } else if (pKind && pKind->zNoResend) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld is %s", iInvite, pKind->zNoResend);
   }
-  int bRefused = row.zRedeemed || row.zRevoked || strcmp(row.zKind, "session") == 0;
+  int bRefused = row.zRedeemed || row.zRevoked || (pKind && pKind->zNoResend);
   sqlite3_reset(p);
   if (bRefused) goto fail;
 
@@ -940,7 +656,7 @@ void invite_resend_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3_bind_text(p, 4, zNow, -1, SQLITE_STATIC);
   if (sqlite3_step(p) != SQLITE_DONE) {
     sqlite3_reset(p);
-    explain_refusal(ctx, iSub, 0, 0, zEmail[0] ? zEmail : 0);
+    explain_key_refusal(ctx, iSub, zEmail[0] ? zEmail : 0);
     goto fail;
   }
   sqlite3_reset(p);

@@ -17,7 +17,7 @@
 ** refuses, say why with the ids and names involved. Each call is atomic
 ** (invite_verb_begin/end); a refused call leaves nothing behind.
 */
-#include "invite.h"
+#include "kinds.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -33,77 +33,59 @@ static const char SQL_PROFILE[] =
 static const char SQL_SESSION_ENDED[] =
     "SELECT ended_at FROM $S.sessions WHERE id = ?1";
 
-/* Steps a cached one-parameter lookup; on a row copies column 0 as text into
-** zOut (when given) and returns 1. */
-static int session_lookup(sqlite3_context *ctx, const char *zSql,
-                          sqlite3_int64 id, char *zOut, int nOut) {
-  sqlite3_stmt *p = invite_stmt(ctx, zSql);
-  if (p == 0) return 0;
-  sqlite3_bind_int64(p, 1, id);
-  int bRow = sqlite3_step(p) == SQLITE_ROW;
-  if (bRow && zOut) {
-    const char *z = (const char *)sqlite3_column_text(p, 0);
-    sqlite3_snprintf(nOut, zOut, "%s", z ? z : "");
-  }
-  sqlite3_reset(p);
-  return bRow;
-}
-
-/* The trigger's refusal, by the rule it names (rules.c), turned into one
-** that names what was refused; zUserRole says what iUser is ("inviter",
-** "user"). */
-static void session_explain(sqlite3_context *ctx, sqlite3_int64 iSession,
-                            const char *zUserRole, sqlite3_int64 iUser,
-                            sqlite3_int64 iProfile, sqlite3_int64 iSub) {
-  static const char *const azPrefix[] = {"invites: ", "session_members: ", 0};
-  const InviteRule *pRule;
-  if (invite_not_a_rule(ctx)) return;
-  char *zMsg = rule_refusal(sqlite3_context_db_handle(ctx), azPrefix, &pRule);
+/* The details of a refusal of a session's write: the unknown or absent
+** inviter, the security profile, the session's end, the seat usage. */
+static int session_explain(sqlite3_context *ctx, InviteRuleKind eRule, const InviteAsk *a) {
   char zText[256];
-  if (zMsg == 0) {
-    sqlite3_result_error_nomem(ctx);
-    return;
-  }
-  switch (pRule ? pRule->eKind : 0) {
+  int rc;
+  switch (eRule) {
   case RULE_SEAT_LIMIT:
-    if (iSub && seats_explain(ctx, iSub)) goto done;
-    break;
+    return a->iSub && seats_explain(ctx, a->iSub);
   case RULE_SESSION_PRESENT:
   case RULE_UNKNOWN_USER:
-    if (!session_lookup(ctx, SQL_USER_EXISTS, iUser, 0, 0)) {
-      invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown %s: no user %lld", zUserRole, iUser);
-      goto done;
+    rc = invite_lookup(ctx, SQL_USER_EXISTS, a->iUser, "user", 0, 0);
+    if (rc < 0) return 1;
+    if (rc == 0) {
+      invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown %s: no user %lld", a->zUserRole, a->iUser);
+      return 1;
     }
-    if (pRule->eKind == RULE_SESSION_PRESENT) {
+    if (eRule == RULE_SESSION_PRESENT) {
       invite_errorf(ctx, SQLITE_CONSTRAINT,
                     "user %lld is not present in session %lld as its owner or a "
-                    "licensed member: only they may invite", iUser, iSession);
-      goto done;
+                    "licensed member: only they may invite", a->iUser, a->iSession);
+      return 1;
     }
-    break;
+    return 0;
   case RULE_UNKNOWN_PROFILE:
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown security profile %lld", iProfile);
-    goto done;
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown security profile %lld", a->iProfile);
+    return 1;
   case RULE_PROFILE_DISABLED:
-    if (session_lookup(ctx, SQL_PROFILE, iProfile, zText, sizeof zText)) {
+    rc = invite_lookup(ctx, SQL_PROFILE, a->iProfile, "security profile", zText, sizeof zText);
+    if (rc > 0) {
       invite_errorf(ctx, SQLITE_CONSTRAINT,
                     "security profile %lld ('%q') is not enabled for access invite",
-                    iProfile, zText);
-      goto done;
+                    a->iProfile, zText);
     }
-    break;
+    return rc != 0;
   case RULE_SESSION_ENDED:
-    if (session_lookup(ctx, SQL_SESSION_ENDED, iSession, zText, sizeof zText)) {
-      invite_errorf(ctx, SQLITE_CONSTRAINT, "session %lld ended on %s UTC", iSession, zText);
-      goto done;
+    rc = invite_lookup(ctx, SQL_SESSION_ENDED, a->iSession, "session", zText, sizeof zText);
+    if (rc > 0) {
+      invite_errorf(ctx, SQLITE_CONSTRAINT, "session %lld ended on %s UTC", a->iSession, zText);
     }
-    break;
+    return rc != 0;
   default:
-    break;
+    return 0;
   }
-  invite_errorf(ctx, SQLITE_CONSTRAINT, "%s", zMsg);
-done:
-  sqlite3_free(zMsg);
+}
+
+/* The trigger's refusal, explained (session_explain); zUserRole says what
+** iUser is ("inviter", "user"). */
+static void session_refused(sqlite3_context *ctx, sqlite3_int64 iSession,
+                            const char *zUserRole, sqlite3_int64 iUser,
+                            sqlite3_int64 iProfile, sqlite3_int64 iSub) {
+  InviteAsk ask = {.iSession = iSession, .zUserRole = zUserRole, .iUser = iUser,
+                   .iProfile = iProfile, .iSub = iSub};
+  invite_explain(ctx, &invite_kind_session, &ask);
 }
 
 /* ---- session_invite(session, inviter, security_profile, name [, options]) ---- */
@@ -289,7 +271,7 @@ void session_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   if (zExpires[0]) sqlite3_bind_text(p, 13, zExpires, -1, SQLITE_STATIC);
   if (sqlite3_step(p) != SQLITE_DONE) {
     sqlite3_reset(p);
-    session_explain(ctx, iSession, "inviter", iInviter, iProfile, iSub);
+    session_refused(ctx, iSession, "inviter", iInviter, iProfile, iSub);
     goto fail;
   }
   sqlite3_reset(p);
@@ -297,7 +279,7 @@ void session_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 
   /* With an `email` option the access invitation is queued too (nothing is
   ** queued for a key without an address). */
-  if (invite_key_finish(ctx, &tx, "session_invite", iInvite, zBase, zKey, zExpires, &key)) {
+  if (invite_key_finish(ctx, &tx, invite_kind_session.zTemplate, iInvite, zBase, zKey, zExpires, &key)) {
     goto fail;
   }
   goto done;
@@ -328,17 +310,16 @@ static int session_roster_write(sqlite3_context *ctx, sqlite3_value **argv,
   if (invite_arg_id(ctx, argv, 0, "session", piSession)) return 1;
   if (invite_arg_id(ctx, argv, 1, "user", piUser)) return 1;
   if (invite_verb_begin(ctx, pTx)) return 1;
-  if (!session_lookup(ctx, SQL_SESSION_EXISTS, *piSession, 0, 0)) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown session %lld", *piSession);
-    return 1;
-  }
+  int rc = invite_lookup(ctx, SQL_SESSION_EXISTS, *piSession, "session", 0, 0);
+  if (rc == 0) invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown session %lld", *piSession);
+  if (rc != 1) return 1;
   sqlite3_stmt *p = invite_stmt(ctx, zSql);
   if (p == 0) return 1;
   sqlite3_bind_int64(p, 1, *piSession);
   sqlite3_bind_int64(p, 2, *piUser);
   if (sqlite3_step(p) != SQLITE_DONE) {
     sqlite3_reset(p);
-    session_explain(ctx, *piSession, "user", *piUser, 0, 0);
+    session_refused(ctx, *piSession, "user", *piUser, 0, 0);
     return 1;
   }
   sqlite3_reset(p);
@@ -381,3 +362,53 @@ void session_leave_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 fail:
   invite_verb_end(ctx, &tx, 0);
 }
+
+/* ---- the session kind (kinds.h) ---- */
+
+static const char SQL_SESSION_REDEEMED[] =
+    "SELECT i.business_id, i.metadata, i.subscription_id, i.session_id, i.profile_id,"
+    "       (SELECT x.id FROM $S.session_members x WHERE x.invite_id = i.id)"
+    "  FROM $S.invites i WHERE i.id = ?1";
+static const char *const azSessionRedeemed[] = {"subscription_id", "session_id", "profile_id",
+                                                "session_member_id", 0};
+static const char *const azSessionRefused[] = {"invites: ", "session_members: ", 0};
+
+/* The security profile and the session's app (prepared on first use, so the
+** member and guest paths never need these tables). */
+static const char SQL_SESSION_MACROS[] =
+    "SELECT (SELECT name FROM $S.security_profiles WHERE id = ?1),"
+    "       (SELECT a.name FROM $S.sessions se, $S.subscriptions s, $S.apps a"
+    "         WHERE se.id = ?2 AND s.id = se.subscription_id AND a.id = s.app_id)";
+
+/* The invitee is named as the representative was (display_name); the role
+** is the security profile, the app the session's. */
+static int session_mail(sqlite3_context *ctx, const InviteMailRow *pRow, InviteMail *pMail) {
+  sqlite3_stmt *q = invite_stmt(ctx, SQL_SESSION_MACROS);
+  if (q == 0) return SQLITE_ERROR;
+  pMail->zFirst = sqlite3_mprintf("%s", pRow->zDisplay);
+  pMail->zLast = sqlite3_mprintf("");
+  sqlite3_bind_int64(q, 1, pRow->iProfile);
+  sqlite3_bind_int64(q, 2, pRow->iSession);
+  if (sqlite3_step(q) == SQLITE_ROW) {
+    const char *zProfile = (const char *)sqlite3_column_text(q, 0);
+    const char *zApp = (const char *)sqlite3_column_text(q, 1);
+    pMail->zRole = sqlite3_mprintf("%s", zProfile ? zProfile : "");
+    pMail->zApp = sqlite3_mprintf("%s", zApp ? zApp : "");
+  }
+  sqlite3_reset(q);
+  return SQLITE_OK;
+}
+
+const InviteKind invite_kind_session = {
+    .zName = "session",
+    .zTemplate = "session_invite",
+    /* A session key lives minutes and goes through a portal: a fresh one
+    ** comes from session_invite, not from the member/guest resend path. */
+    .zNoResend = "a session key: make a new one with session_invite",
+    .bNobody = 1,
+    .zRedeemed = SQL_SESSION_REDEEMED,
+    .azRedeemed = azSessionRedeemed,
+    .azRefused = azSessionRefused,
+    .xExplain = session_explain,
+    .xMail = session_mail,
+};

@@ -1,5 +1,5 @@
 -- Every hot path reads through an index: no SCAN of a growing table.
--- These are the statements of ext/verbs_invite.c and the bodies of the
+-- These are the statements of ext/verbs_*.c and the bodies of the
 -- triggers in sql/invites.sql and sql/members.sql, with parameters.
 .mode list
 SELECT invite_init();
