@@ -32,6 +32,7 @@ INSERT OR REPLACE INTO $S.invite_setting_defs(name, value, description) VALUES
   ('mail_domain', 'invite.local',
    'domain of the Message-ID of every email the outbox sends');
 
+-- twin: templates_check_update BEFORE UPDATE
 CREATE TRIGGER $S.templates_check_insert BEFORE INSERT ON templates
 BEGIN
   SELECT RAISE(ABORT, 'templates: kind must be @kinds(template)')
@@ -58,32 +59,12 @@ BEGIN
   SELECT invite_raise('templates: body: ' || invite_template_check(NEW.body));
 END;
 
-CREATE TRIGGER $S.templates_check_update BEFORE UPDATE ON templates
+-- Made after templates_check_update, so it refuses first.
+CREATE TRIGGER $S.templates_keep_kind BEFORE UPDATE ON templates
 BEGIN
   SELECT RAISE(ABORT, 'templates: only the subject and body of a template can change')
    WHERE NEW.id IS NOT OLD.id OR NEW.kind IS NOT OLD.kind
       OR NEW.business_id IS NOT OLD.business_id;
-  SELECT RAISE(ABORT, 'templates: kind must be @kinds(template)')
-   WHERE @kind_not_in(template, NEW.kind);
-  SELECT RAISE(ABORT, 'templates: unknown business')
-   WHERE NEW.business_id IS NOT NULL
-     AND NOT EXISTS (SELECT 1 FROM businesses WHERE id = NEW.business_id);
-  SELECT RAISE(ABORT, 'templates: subject and body must be text')
-   WHERE typeof(NEW.subject) <> 'text' OR typeof(NEW.body) <> 'text';
-  SELECT RAISE(ABORT, 'templates: subject cannot contain line breaks')
-   WHERE instr(NEW.subject, char(10)) OR instr(NEW.subject, char(13));
-  SELECT RAISE(ABORT, 'templates: %COMMENTS% and the key cannot appear in a subject')
-   WHERE instr(NEW.subject, '%COMMENTS%') OR instr(NEW.subject, '%SESSION_KEY');
-  SELECT RAISE(ABORT, 'templates: an invitation body must contain %SESSION_KEY_URL% or %SESSION_KEY%')
-   WHERE NEW.kind <> 'expiring_soon' AND NEW.kind <> 'accepted' AND NEW.kind <> 'reminder'
-     AND instr(NEW.body, '%SESSION_KEY') = 0;
-  SELECT RAISE(ABORT, 'templates: an expiring_soon email has no key to show')
-   WHERE NEW.kind = 'expiring_soon' AND instr(NEW.body, '%SESSION_KEY');
-  -- Sent after the key was made, when only its hash is stored.
-  SELECT RAISE(ABORT, 'templates: an accepted or reminder email has no key to show (only its hash is stored)')
-   WHERE (NEW.kind = 'accepted' OR NEW.kind = 'reminder') AND instr(NEW.body, '%SESSION_KEY');
-  SELECT invite_raise('templates: subject: ' || invite_template_check(NEW.subject));
-  SELECT invite_raise('templates: body: ' || invite_template_check(NEW.body));
 END;
 
 -- The built-in defaults, one per kind (the access-invitation email of the
@@ -189,7 +170,7 @@ CREATE TABLE IF NOT EXISTS $S.outbox(
   created_at      TEXT NOT NULL,
   sent_at         TEXT
 );
--- text: outbox | sql | recipient recipient_name subject body message_id last_error | last_error
+-- text: outbox | sql+ext | recipient recipient_name subject body message_id last_error | last_error
 CREATE INDEX IF NOT EXISTS $S.outbox_due ON outbox(next_attempt_at, id)
   WHERE status = 'queued';
 CREATE INDEX IF NOT EXISTS $S.outbox_by_invite ON outbox(invite_id);
