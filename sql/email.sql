@@ -170,7 +170,7 @@ CREATE TABLE IF NOT EXISTS $S.outbox(
   created_at      TEXT NOT NULL,
   sent_at         TEXT
 );
--- text: outbox | sql | recipient recipient_name subject body message_id last_error | last_error
+-- text: outbox | sql+ext | recipient recipient_name subject body message_id last_error | last_error
 CREATE INDEX IF NOT EXISTS $S.outbox_due ON outbox(next_attempt_at, id)
   WHERE status = 'queued';
 CREATE INDEX IF NOT EXISTS $S.outbox_by_invite ON outbox(invite_id);

@@ -169,8 +169,8 @@ run_mail --max-attempts 1 > run8.log
 expect "attempt limit" "$(tail -1 run8.log)" "invite-mail: 0 sent, 0 to retry, 1 failed"
 expect "failed emails stay failed" "$(plain "SELECT count(*) FROM outbox_pending")" 0
 
-# ---- the tool's own header check (the outbox trigger dropped) ----
-plain "DROP TRIGGER outbox_check_insert; INSERT INTO outbox(kind, recipient, subject, body, message_id, next_attempt_at, created_at) VALUES ('member_invite', 'x@example.com', 'Hi' || char(13, 10) || 'Bcc: victim@example.com', 'b', '<inj@x>', '2027-01-01 00:00:00', '2027-01-01 00:00:00')"
+# ---- the tool's own header check (the outbox's insert checks dropped; both call the extension) ----
+plain "DROP TRIGGER outbox_check_insert; DROP TRIGGER outbox_text_insert; INSERT INTO outbox(kind, recipient, subject, body, message_id, next_attempt_at, created_at) VALUES ('member_invite', 'x@example.com', 'Hi' || char(13, 10) || 'Bcc: victim@example.com', 'b', '<inj@x>', '2027-01-01 00:00:00', '2027-01-01 00:00:00')"
 echo accept > "$sink/mode"
 run_mail > run9.log
 expect "CR/LF refused" "$(plain "SELECT status || ': ' || last_error FROM outbox WHERE message_id = '<inj@x>'")" \
