@@ -458,6 +458,36 @@ void invite_peek_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 
 /* ---- invite_revoke(invite) ---- */
 
+/* Reads invite iInvite for revoke or resend: non-zero, with the error set,
+** when it is unknown, accepted or revoked ("was <zRevoked> on ..."); else
+** its time of reading in zNow[20] and its kind in *ppKind (when given). */
+static int invite_open_live(sqlite3_context *ctx, sqlite3_int64 iInvite,
+                            const char *zRevoked, char *zNow,
+                            const InviteKind **ppKind) {
+  sqlite3_stmt *p = invite_stmt(ctx, SQL_BY_ID);
+  if (p == 0) return 1;
+  sqlite3_bind_int64(p, 1, iInvite);
+  if (sqlite3_step(p) != SQLITE_ROW) {
+    sqlite3_reset(p);
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown invite %lld", iInvite);
+    return 1;
+  }
+  InviteRow row;
+  invite_row_read(p, &row);
+  sqlite3_snprintf(20, zNow, "%s", row.zNow);
+  if (ppKind) *ppKind = invite_kind(row.zKind);
+  if (row.zRedeemed) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was already accepted on %s UTC",
+                  iInvite, row.zRedeemed);
+  } else if (row.zRevoked) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was %s on %s UTC", iInvite, zRevoked,
+                  row.zRevoked);
+  }
+  int bRefused = row.zRedeemed || row.zRevoked;
+  sqlite3_reset(p);
+  return bRefused;
+}
+
 static const char SQL_REVOKE[] =
     "UPDATE $S.invites SET revoked_at = ?2 WHERE id = ?1";
 
@@ -467,29 +497,9 @@ void invite_revoke_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   InviteTx tx = {0, 0};
   if (invite_arg_id(ctx, argv, 0, "invite", &iInvite)) return;
   if (invite_verb_begin(ctx, &tx)) return;
-  sqlite3_stmt *p = invite_stmt(ctx, SQL_BY_ID);
-  if (p == 0) goto fail;
-  sqlite3_bind_int64(p, 1, iInvite);
-  if (sqlite3_step(p) != SQLITE_ROW) {
-    sqlite3_reset(p);
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown invite %lld", iInvite);
-    goto fail;
-  }
-  InviteRow row;
-  invite_row_read(p, &row);
   char zNow[20];
-  sqlite3_snprintf(sizeof zNow, zNow, "%s", row.zNow);
-  if (row.zRedeemed) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was already accepted on %s UTC",
-                  iInvite, row.zRedeemed);
-  } else if (row.zRevoked) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was already revoked on %s UTC",
-                  iInvite, row.zRevoked);
-  }
-  int bRefused = row.zRedeemed || row.zRevoked;
-  sqlite3_reset(p);
-  if (bRefused) goto fail;
-  p = invite_stmt(ctx, SQL_REVOKE);
+  if (invite_open_live(ctx, iInvite, "already revoked", zNow, 0)) goto fail;
+  sqlite3_stmt *p = invite_stmt(ctx, SQL_REVOKE);
   if (p == 0) goto fail;
   sqlite3_bind_int64(p, 1, iInvite);
   sqlite3_bind_text(p, 2, zNow, -1, SQLITE_STATIC);
@@ -546,33 +556,15 @@ void invite_resend_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   int bKeep = aOpt[OPT_KEEP].pValue && sqlite3_value_int(aOpt[OPT_KEEP].pValue);
 
   if (invite_verb_begin(ctx, &tx)) goto fail;
-  sqlite3_stmt *p = invite_stmt(ctx, SQL_BY_ID);
-  if (p == 0) goto fail;
-  sqlite3_bind_int64(p, 1, iInvite);
-  if (sqlite3_step(p) != SQLITE_ROW) {
-    sqlite3_reset(p);
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown invite %lld", iInvite);
+  char zNow[20];
+  const InviteKind *pKind;
+  if (invite_open_live(ctx, iInvite, "revoked", zNow, &pKind)) goto fail;
+  if (pKind && pKind->zNoResend) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld is %s", iInvite, pKind->zNoResend);
     goto fail;
   }
-  InviteRow row;
-  invite_row_read(p, &row);
-  const InviteKind *pKind = invite_kind(row.zKind);
-  char zNow[20];
-  sqlite3_snprintf(sizeof zNow, zNow, "%s", row.zNow);
-  if (row.zRedeemed) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was already accepted on %s UTC",
-                  iInvite, row.zRedeemed);
-  } else if (row.zRevoked) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was revoked on %s UTC",
-                  iInvite, row.zRevoked);
-  } else if (pKind && pKind->zNoResend) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld is %s", iInvite, pKind->zNoResend);
-  }
-  int bRefused = row.zRedeemed || row.zRevoked || (pKind && pKind->zNoResend);
-  sqlite3_reset(p);
-  if (bRefused) goto fail;
 
-  p = invite_stmt(ctx, SQL_RESEND_CONTEXT);
+  sqlite3_stmt *p = invite_stmt(ctx, SQL_RESEND_CONTEXT);
   if (p == 0) goto fail;
   sqlite3_bind_int64(p, 1, iInvite);
   if (nDays) sqlite3_bind_int64(p, 2, nDays);
