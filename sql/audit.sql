@@ -191,18 +191,12 @@ BEGIN
 END;
 
 -- account managers: added, removed (an UPDATE is both).
+-- twin: audit_account_manager_removed AFTER DELETE | NEW. -> OLD. | 'account_manager.added' -> 'account_manager.removed'
 CREATE TRIGGER $S.audit_account_manager_added AFTER INSERT ON account_managers
 BEGIN
   INSERT INTO audit_append(actor, action, subject, detail)
   VALUES (NULL, 'account_manager.added', 'business:' || NEW.business_id,
           json_object('user_id', NEW.user_id));
-END;
-
-CREATE TRIGGER $S.audit_account_manager_removed AFTER DELETE ON account_managers
-BEGIN
-  INSERT INTO audit_append(actor, action, subject, detail)
-  VALUES (NULL, 'account_manager.removed', 'business:' || OLD.business_id,
-          json_object('user_id', OLD.user_id));
 END;
 
 CREATE TRIGGER $S.audit_account_manager_changed AFTER UPDATE ON account_managers
@@ -320,28 +314,14 @@ BEGIN
 END;
 
 -- templates: every change of a subject or body.
+-- twin: audit_template_updated AFTER UPDATE | 'inserted' -> 'updated'
+-- twin: audit_template_deleted AFTER DELETE | NEW. -> OLD. | 'inserted' -> 'deleted'
 CREATE TRIGGER $S.audit_template_inserted AFTER INSERT ON templates
 BEGIN
   INSERT INTO audit_append(actor, action, subject, detail)
   VALUES (NULL, 'template.changed', 'template:' || NEW.id,
           json_object('business_id', NEW.business_id, 'kind', NEW.kind,
                       'change', 'inserted'));
-END;
-
-CREATE TRIGGER $S.audit_template_updated AFTER UPDATE ON templates
-BEGIN
-  INSERT INTO audit_append(actor, action, subject, detail)
-  VALUES (NULL, 'template.changed', 'template:' || NEW.id,
-          json_object('business_id', NEW.business_id, 'kind', NEW.kind,
-                      'change', 'updated'));
-END;
-
-CREATE TRIGGER $S.audit_template_deleted AFTER DELETE ON templates
-BEGIN
-  INSERT INTO audit_append(actor, action, subject, detail)
-  VALUES (NULL, 'template.changed', 'template:' || OLD.id,
-          json_object('business_id', OLD.business_id, 'kind', OLD.kind,
-                      'change', 'deleted'));
 END;
 
 -- ---- old keys kept, and changes of who may do what ----

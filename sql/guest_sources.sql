@@ -37,6 +37,7 @@ BEGIN
 END;
 
 -- Who may be a guest is a security decision: every change is audited.
+-- twin: audit_guest_source_removed AFTER DELETE | NEW. -> OLD. | 'guest_source.added' -> 'guest_source.removed'
 CREATE TRIGGER $S.audit_guest_source_added AFTER INSERT ON guest_sources
 BEGIN
   INSERT INTO audit_append(actor, action, subject, detail)
@@ -50,13 +51,6 @@ BEGIN
   VALUES (NULL, 'guest_source.changed', 'business:' || ifnull(NEW.business_id, 'all'),
           json_object('from', json_object('business_id', OLD.business_id, 'domain', OLD.domain),
                       'to', json_object('business_id', NEW.business_id, 'domain', NEW.domain)));
-END;
-
-CREATE TRIGGER $S.audit_guest_source_removed AFTER DELETE ON guest_sources
-BEGIN
-  INSERT INTO audit_append(actor, action, subject, detail)
-  VALUES (NULL, 'guest_source.removed', 'business:' || ifnull(OLD.business_id, 'all'),
-          json_object('domain', OLD.domain));
 END;
 
 -- The rule, for every guest invite however it is written. The address is
