@@ -77,6 +77,18 @@ int invite_text_refused(sqlite3_context *ctx, const char *z, int n,
   return 1;
 }
 
+int invite_email_arg(sqlite3_context *ctx, const char *z, int n, char *zOut) {
+  const char *zErr = emails_normalize(z, n, zOut);
+  if (zErr == 0) return 0;
+  /* Quote the address only when it is safe to print on one line. */
+  if (emails_header_safe(z, n) == 0) {
+    invite_errorf(ctx, SQLITE_MISMATCH, "invalid email address '%q': %s", z, zErr);
+  } else {
+    invite_errorf(ctx, SQLITE_MISMATCH, "invalid email address: %s", zErr);
+  }
+  return 1;
+}
+
 int invite_arg_text(sqlite3_context *ctx, sqlite3_value **argv, int i,
                     const char *zArg, int nMax, const char **pz, int *pn) {
   int eType = sqlite3_value_type(argv[i]);

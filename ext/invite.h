@@ -96,6 +96,10 @@ int invite_arg_id(sqlite3_context *ctx, sqlite3_value **argv, int i,
 int invite_arg_text(sqlite3_context *ctx, sqlite3_value **argv, int i,
                     const char *zArg, int nMax, const char **pz, int *pn);
 
+/* Normalises the address z (z[n] is NUL) into zOut[EMAILS_MAX_ADDRESS + 1];
+** non-zero, with the error "invalid email address '<z>': <why>" set (the
+** address quoted only when it prints on one line), when it is refused. */
+int invite_email_arg(sqlite3_context *ctx, const char *z, int n, char *zOut);
 /* Non-zero, with the error "<zWhat> <iArg> (<zName>) is not valid UTF-8
 ** (...)" or "... contains a NUL byte" set, when z[0..n) is refused; iArg 0
 ** names it "<zWhat> '<zName>'" (an option, a column). */

@@ -246,6 +246,35 @@ static sqlite3_int64 redeemer_user(sqlite3_context *ctx, sqlite3_value *pRedeeme
   return sqlite3_last_insert_rowid(db);
 }
 
+/* invite_redeem's result: the invite, its kind, the user, then what
+** redeeming made, as the kind reads it (kinds.h). NULL with the error set. */
+static sqlite3_str *redeem_result(sqlite3_context *ctx, const InviteKind *pKind,
+                                  sqlite3_int64 iInvite, sqlite3_int64 iUser) {
+  sqlite3_stmt *p = invite_stmt(ctx, pKind->zRedeemed);
+  if (p == 0) return 0;
+  sqlite3_str *pOut = sqlite3_str_new(sqlite3_context_db_handle(ctx));
+  json_open(pOut);
+  json_key(pOut, "invite_id"), json_int(pOut, iInvite);
+  json_key(pOut, "kind"), json_text(pOut, pKind->zName);
+  json_key(pOut, "user_id");
+  if (iUser) json_int(pOut, iUser); else json_text(pOut, 0);
+  sqlite3_bind_int64(p, 1, iInvite);
+  if (sqlite3_step(p) == SQLITE_ROW) {
+    json_key(pOut, "business_id"), json_value(pOut, sqlite3_column_value(p, 0));
+    for (int i = 0; pKind->azRedeemed[i]; i++) {
+      json_key(pOut, pKind->azRedeemed[i]), json_value(pOut, sqlite3_column_value(p, 2 + i));
+    }
+    /* The application's metadata, as the object it gave, when it gave one. */
+    if (sqlite3_column_type(p, 1) != SQLITE_NULL) {
+      json_key(pOut, "metadata");
+      sqlite3_str_appendall(pOut, (const char *)sqlite3_column_text(p, 1));
+    }
+  }
+  sqlite3_reset(p);
+  json_close(pOut);
+  return pOut;
+}
+
 #define SOURCE_MAX_BYTES 200
 
 /* invite_redeem(key [, redeemer [, source]]): source names where the
@@ -357,32 +386,8 @@ void invite_redeem_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   }
   sqlite3_reset(p);
 
-  sqlite3_str *pOut = sqlite3_str_new(sqlite3_context_db_handle(ctx));
-  json_open(pOut);
-  json_key(pOut, "invite_id"), json_int(pOut, iInvite);
-  json_key(pOut, "kind"), json_text(pOut, pKind->zName);
-  json_key(pOut, "user_id");
-  if (iUser) json_int(pOut, iUser); else json_text(pOut, 0);
-  /* What redeeming made, as the kind reads it (kinds.h). */
-  p = invite_stmt(ctx, pKind->zRedeemed);
-  if (p == 0) {
-    sqlite3_free(sqlite3_str_finish(pOut));
-    goto fail;
-  }
-  sqlite3_bind_int64(p, 1, iInvite);
-  if (sqlite3_step(p) == SQLITE_ROW) {
-    json_key(pOut, "business_id"), json_value(pOut, sqlite3_column_value(p, 0));
-    for (int i = 0; pKind->azRedeemed[i]; i++) {
-      json_key(pOut, pKind->azRedeemed[i]), json_value(pOut, sqlite3_column_value(p, 2 + i));
-    }
-    /* The application's metadata, as the object it gave, when it gave one. */
-    if (sqlite3_column_type(p, 1) != SQLITE_NULL) {
-      json_key(pOut, "metadata");
-      sqlite3_str_appendall(pOut, (const char *)sqlite3_column_text(p, 1));
-    }
-  }
-  sqlite3_reset(p);
-  json_close(pOut);
+  sqlite3_str *pOut = redeem_result(ctx, pKind, iInvite, iUser);
+  if (pOut == 0) goto fail;
   if (invite_verb_end(ctx, &tx, 1)) {
     sqlite3_free(sqlite3_str_finish(pOut));
     return;

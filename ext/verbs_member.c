@@ -108,6 +108,32 @@ static const char SQL_INSERT_MEMBER_INVITE[] =
 
 enum { OPT_FIRST, OPT_LAST, OPT_DAYS, OPT_COMMENTS, OPT_SEND, OPT_META, OPT_COUNT };
 
+/* The invitee: user *piUser (its address copied into zEmail), else the user
+** of address zEmail (its id into *piUser, its stored spelling into zEmail),
+** else a new person (*piUser stays 0). Non-zero, with the error set, for an
+** unknown user id. */
+static int member_invitee(sqlite3_context *ctx, sqlite3_int64 *piUser, char *zEmail) {
+  sqlite3_stmt *p = invite_stmt(ctx, *piUser ? SQL_USER_BY_ID : SQL_USER_BY_EMAIL);
+  if (p == 0) return 1;
+  if (*piUser) {
+    sqlite3_bind_int64(p, 1, *piUser);
+    if (sqlite3_step(p) != SQLITE_ROW) {
+      sqlite3_reset(p);
+      invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown invitee: no user %lld", *piUser);
+      return 1;
+    }
+    sqlite3_snprintf(EMAILS_MAX_ADDRESS + 1, zEmail, "%s", sqlite3_column_text(p, 0));
+  } else {
+    sqlite3_bind_text(p, 1, zEmail, -1, SQLITE_STATIC);
+    if (sqlite3_step(p) == SQLITE_ROW) {
+      *piUser = sqlite3_column_int64(p, 0);
+      sqlite3_snprintf(EMAILS_MAX_ADDRESS + 1, zEmail, "%s", sqlite3_column_text(p, 1));
+    }
+  }
+  sqlite3_reset(p);
+  return 0;
+}
+
 void invite_create_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3 *db = sqlite3_context_db_handle(ctx);
   sqlite3_int64 iUser = 0, iSub, iRole, iInviter, nDays;
@@ -133,16 +159,7 @@ void invite_create_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     const char *z;
     int n;
     if (invite_arg_text(ctx, argv, 0, "invitee", 1024, &z, &n)) return;
-    const char *zErr = emails_normalize(z, n, zEmail);
-    if (zErr) {
-      /* Quote the address only when it is safe to print on one line. */
-      if (emails_header_safe(z, n) == 0) {
-        invite_errorf(ctx, SQLITE_MISMATCH, "invalid email address '%q': %s", z, zErr);
-      } else {
-        invite_errorf(ctx, SQLITE_MISMATCH, "invalid email address: %s", zErr);
-      }
-      return;
-    }
+    if (invite_email_arg(ctx, z, n, zEmail)) return;
   } else {
     invite_errorf(ctx, SQLITE_MISMATCH,
                   "argument 1 (invitee) must be a user id or an email address, got %s",
@@ -164,31 +181,9 @@ void invite_create_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 
   if (invite_verb_begin(ctx, &tx)) goto fail;
 
-  /* The invitee: a user by id, a user by address, or a new person. */
-  sqlite3_stmt *pStmt;
-  if (iUser) {
-    pStmt = invite_stmt(ctx, SQL_USER_BY_ID);
-    if (pStmt == 0) goto fail;
-    sqlite3_bind_int64(pStmt, 1, iUser);
-    if (sqlite3_step(pStmt) != SQLITE_ROW) {
-      sqlite3_reset(pStmt);
-      invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown invitee: no user %lld", iUser);
-      goto fail;
-    }
-    sqlite3_snprintf(sizeof zEmail, zEmail, "%s", sqlite3_column_text(pStmt, 0));
-    sqlite3_reset(pStmt);
-  } else {
-    pStmt = invite_stmt(ctx, SQL_USER_BY_EMAIL);
-    if (pStmt == 0) goto fail;
-    sqlite3_bind_text(pStmt, 1, zEmail, -1, SQLITE_STATIC);
-    if (sqlite3_step(pStmt) == SQLITE_ROW) {
-      iUser = sqlite3_column_int64(pStmt, 0);
-      sqlite3_snprintf(sizeof zEmail, zEmail, "%s", sqlite3_column_text(pStmt, 1));
-    }
-    sqlite3_reset(pStmt);
-  }
+  if (member_invitee(ctx, &iUser, zEmail)) goto fail;
 
-  pStmt = invite_stmt(ctx, SQL_CREATE_CONTEXT);
+  sqlite3_stmt *pStmt = invite_stmt(ctx, SQL_CREATE_CONTEXT);
   if (pStmt == 0) goto fail;
   sqlite3_bind_int64(pStmt, 1, iSub);
   if (nDays) sqlite3_bind_int64(pStmt, 2, nDays);

@@ -114,25 +114,36 @@ static const char SQL_INSERT_SESSION_INVITE[] =
 
 enum { OPT_EMAIL, OPT_COMMENTS, OPT_PORTAL, OPT_SEND, OPT_META, OPT_COUNT };
 
-/* Looks up a portal (by id, or the first one when id is 0); copies its
-** base URL. 1 when found. */
-static int session_portal(sqlite3_context *ctx, sqlite3_int64 id,
-                          sqlite3_int64 *pId, char **pzBase) {
+/* The portal a session key goes through: the one of the `portal` option
+** (iOption, 0 when not given), else the business's default (iDefault), else
+** the portal with the lowest id. Its id and base URL (the caller frees it);
+** non-zero, with the error set, when there is none. */
+static int session_portal(sqlite3_context *ctx, sqlite3_int64 iOption,
+                          sqlite3_int64 iDefault, sqlite3_int64 *pId, char **pzBase) {
+  sqlite3_int64 id = iOption ? iOption : iDefault > 0 ? iDefault : 0;
   sqlite3_stmt *p = invite_stmt(ctx, id ? SQL_PORTAL_BY_ID : SQL_PORTAL_FIRST);
-  if (p == 0) return -1;
+  if (p == 0) return 1;
   if (id) sqlite3_bind_int64(p, 1, id);
   int bRow = sqlite3_step(p) == SQLITE_ROW;
   if (bRow) {
     *pId = sqlite3_column_int64(p, 0);
     *pzBase = sqlite3_mprintf("%s", sqlite3_column_text(p, 1));
-    if (*pzBase == 0) {
-      sqlite3_reset(p);
-      sqlite3_result_error_nomem(ctx);
-      return -1;
-    }
   }
   sqlite3_reset(p);
-  return bRow;
+  if (bRow && *pzBase == 0) {
+    sqlite3_result_error_nomem(ctx);
+  } else if (bRow) {
+    return 0;
+  } else if (iOption) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown portal %lld", id);
+  } else if (id) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT,
+                  "the default portal %lld (setting default_portal_id) does not exist", id);
+  } else {
+    invite_errorf(ctx, SQLITE_CONSTRAINT,
+                  "no public portal to connect through: add one to the portals table");
+  }
+  return 1;
 }
 
 void session_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
@@ -178,19 +189,7 @@ void session_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
       key_options_read(ctx, &aOpt[OPT_SEND], &key)) {
     goto fail;
   }
-  if (zEmailOpt) {
-    zErr = emails_normalize(zEmailOpt, nEmail, zEmail);
-    if (zErr) {
-      /* Quote the address only when it is safe to print on one line. */
-      if (emails_header_safe(zEmailOpt, nEmail) == 0) {
-        invite_errorf(ctx, SQLITE_MISMATCH, "invalid email address '%q': %s",
-                      zEmailOpt, zErr);
-      } else {
-        invite_errorf(ctx, SQLITE_MISMATCH, "invalid email address: %s", zErr);
-      }
-      goto fail;
-    }
-  }
+  if (zEmailOpt && invite_email_arg(ctx, zEmailOpt, nEmail, zEmail)) goto fail;
   if (aOpt[OPT_PORTAL].pValue) {
     iPortal = sqlite3_value_int64(aOpt[OPT_PORTAL].pValue);
     if (iPortal <= 0) {
@@ -219,24 +218,7 @@ void session_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3_int64 iDefaultPortal = sqlite3_column_int64(p, 4);
   sqlite3_reset(p);
 
-  /* The portal: the one asked for, else the business's default, else the
-  ** portal with the lowest id. */
-  sqlite3_int64 iAsked = iPortal ? iPortal : iDefaultPortal > 0 ? iDefaultPortal : 0;
-  int rc = session_portal(ctx, iAsked, &iPortal, &zBase);
-  if (rc < 0) goto fail;
-  if (rc == 0) {
-    if (aOpt[OPT_PORTAL].pValue) {
-      invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown portal %lld", iAsked);
-    } else if (iAsked) {
-      invite_errorf(ctx, SQLITE_CONSTRAINT,
-                    "the default portal %lld (setting default_portal_id) does not exist",
-                    iAsked);
-    } else {
-      invite_errorf(ctx, SQLITE_CONSTRAINT,
-                    "no public portal to connect through: add one to the portals table");
-    }
-    goto fail;
-  }
+  if (session_portal(ctx, iPortal, iDefaultPortal, &iPortal, &zBase)) goto fail;
 
   /* An address that belongs to a user binds the key to that user. */
   if (zEmail[0]) {
