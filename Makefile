@@ -22,14 +22,16 @@ SQL_FILES = sql/core.sql sql/invites.sql sql/members.sql sql/guests.sql \
             sql/events.sql sql/retention.sql sql/guest_sources.sql sql/decline.sql
 # Then the checks of the "-- text:" lines of them all (tools/expand-text.awk).
 
-EXT_SRC = ext/invite.c ext/util.c ext/json.c ext/keys.c ext/emails.c \
-          ext/clock.c ext/schema.c ext/kinds.c ext/verbs_invite.c ext/verbs_member.c ext/seats.c \
+EXT_SRC = ext/invite.c ext/errors.c ext/arguments.c ext/statements.c ext/transactions.c \
+          ext/json.c ext/keys.c ext/emails.c ext/emails_sql.c \
+          ext/clock.c ext/schema.c ext/kinds.c ext/key_finish.c \
+          ext/verbs_invite.c ext/verbs_member.c ext/seats.c \
           ext/verbs_guest.c ext/verbs_session.c \
-          ext/macro.c ext/macro_sql.c ext/outbox.c ext/audit.c ext/security.c \
+          ext/macro.c ext/macro_sql.c ext/outbox.c ext/outbox_law.c ext/audit.c ext/security.c \
           ext/law.c ext/rules.c ext/key_options.c ext/events.c ext/notify.c ext/retention.c
 # The dqlite-node rules (ext/dqlite.c); built everywhere, active on dqlite only.
 EXT_SRC += ext/dqlite.c
-# invite_text_problem(), for the triggers of the "-- text:" lines of sql/.
+# Valid UTF-8 without NUL; invite_text_problem(), for the "-- text:" triggers of sql/.
 EXT_SRC += ext/text.c
 EXT_OBJ = $(EXT_SRC:ext/%.c=$(BUILD)/%.o)
 

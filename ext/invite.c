@@ -20,9 +20,8 @@
 ** sqlite3_close() still succeeds. An application that installs its own
 ** sqlite3_trace_v2() callback replaces that hook (see ext/README.md, "Calling verbs correctly").
 */
-#define INVITE_MAIN_FILE
+#define INVITE_MAIN_FILE /* invite.h defines the API table here */
 #include "invite.h"
-SQLITE_EXTENSION_INIT1
 
 #include <sodium.h>
 #include <string.h>

@@ -1,9 +1,10 @@
 /*
 ** invite.h — declarations shared by the files of the invite extension.
 **
-** Every ext/ C file except invite.c includes this header, which pulls in
-** sqlite3ext.h with SQLITE_EXTENSION_INIT3, so all sqlite3_* calls go
-** through the API table handed to sqlite3_invite_init().
+** Every ext/ C file includes this header, which pulls in sqlite3ext.h with
+** SQLITE_EXTENSION_INIT3 (invite.c, INVITE_MAIN_FILE: INIT1, the table's
+** definition), so all sqlite3_* calls go through the API table handed to
+** sqlite3_invite_init().
 **
 ** Ownership: an InviteConn belongs to one database connection. Each SQL
 ** function registered on that connection holds a reference (InviteFunc); the
@@ -18,7 +19,9 @@
 
 #include "macro.h"
 
-#ifndef INVITE_MAIN_FILE
+#ifdef INVITE_MAIN_FILE
+SQLITE_EXTENSION_INIT1
+#else
 SQLITE_EXTENSION_INIT3
 #endif
 
@@ -56,7 +59,15 @@ struct InviteFunc {
   InviteConn *pConn;
 };
 
-/* ---- util.c: errors, arguments, statements, transactions ---- */
+/* The connection state and the SQL name of the function being called. */
+static inline InviteConn *invite_conn(sqlite3_context *ctx) {
+  return ((InviteFunc *)sqlite3_user_data(ctx))->pConn;
+}
+static inline const char *invite_fname(sqlite3_context *ctx) {
+  return ((InviteFunc *)sqlite3_user_data(ctx))->zName;
+}
+
+/* ---- errors.c: "<sql function>: <message>" ---- */
 
 /* Sets the function's result to the error "<name>: <message>" with code rc
 ** (SQLITE_ERROR, SQLITE_CONSTRAINT, SQLITE_TOOBIG, SQLITE_MISUSE...). */
@@ -70,8 +81,10 @@ void invite_error_db(sqlite3_context *ctx, const char *zFormat, ...);
 ** (SQLITE_CONSTRAINT), which the caller explains. */
 int invite_not_a_rule(sqlite3_context *ctx);
 
-InviteConn *invite_conn(sqlite3_context *ctx);
-const char *invite_fname(sqlite3_context *ctx);
+/* The message of the last error without SQLite's "stepping, " noise. */
+const char *invite_db_message(sqlite3 *db);
+
+/* ---- arguments.c ---- */
 
 /* "integer", "real", "text", "blob" or "NULL": for "must be ..., got %s". */
 const char *invite_type_name(int eType);
@@ -83,6 +96,13 @@ int invite_arg_id(sqlite3_context *ctx, sqlite3_value **argv, int i,
 int invite_arg_text(sqlite3_context *ctx, sqlite3_value **argv, int i,
                     const char *zArg, int nMax, const char **pz, int *pn);
 
+/* Non-zero, with the error "<zWhat> <iArg> (<zName>) is not valid UTF-8
+** (...)" or "... contains a NUL byte" set, when z[0..n) is refused; iArg 0
+** names it "<zWhat> '<zName>'" (an option, a column). */
+int invite_text_refused(sqlite3_context *ctx, const char *z, int n,
+                        const char *zWhat, int iArg, const char *zName);
+
+/* ---- text.c: valid UTF-8 without NUL ---- */
 /* Offset of the first byte of z[0..n) that is NUL or not part of valid UTF-8
 ** (overlong forms, surrogates and code points past U+10FFFF are invalid),
 ** or -1 when the text is valid and NUL-free. */
@@ -90,11 +110,8 @@ int invite_utf8_bad(const char *z, int n);
 /* z[0..n) with each invalid byte written as \xFF (NUL as \x00), cut with
 ** "..." after about nMax bytes: safe to quote in a message. Caller frees. */
 char *invite_escape(const char *z, int n, int nMax);
-/* Non-zero, with the error "<zWhat> <iArg> (<zName>) is not valid UTF-8
-** (...)" or "... contains a NUL byte" set, when z[0..n) is refused; iArg 0
-** names it "<zWhat> '<zName>'" (an option, a column). */
-int invite_text_refused(sqlite3_context *ctx, const char *z, int n,
-                        const char *zWhat, int iArg, const char *zName);
+
+/* ---- statements.c: the statement cache ---- */
 
 /* Returns the cached statement for zTemplate, prepared on first use with
 ** every "$S" replaced by the quoted schema name. The statement is reset and
@@ -104,16 +121,6 @@ sqlite3_stmt *invite_stmt(sqlite3_context *ctx, const char *zTemplate);
 void invite_stmt_cache_clear(InviteConn *p);
 /* Replaces "$S" in zTemplate by "zSchema" (quoted). Caller frees. */
 char *invite_sql_for_schema(const char *zTemplate, const char *zSchema);
-
-/* Atomic verbs: invite_verb_begin() refuses to run under a statement that is
-** writing, then opens BEGIN IMMEDIATE (autocommit) or a SAVEPOINT (inside
-** the caller's transaction). invite_verb_end() commits or rolls back. */
-typedef struct InviteTx {
-  int bSavepoint;
-  int bOpen;
-} InviteTx;
-int invite_verb_begin(sqlite3_context *ctx, InviteTx *pTx);
-int invite_verb_end(sqlite3_context *ctx, InviteTx *pTx, int bCommit);
 
 /* Runs a cached statement that returns no rows (or whose rows are ignored).
 ** On failure sets "<name>: <zWhat>: <sqlite error>" and returns the rc. */
@@ -127,8 +134,16 @@ int invite_stmt_done(sqlite3_context *ctx, sqlite3_stmt *pStmt,
 int invite_lookup(sqlite3_context *ctx, const char *zSql, sqlite3_int64 id,
                   const char *zWhat, char *zOut, int nOut);
 
-/* The message of the last error without SQLite's "stepping, " noise. */
-const char *invite_db_message(sqlite3 *db);
+/* ---- transactions.c ---- */
+/* Atomic verbs: invite_verb_begin() refuses to run under a statement that is
+** writing, then opens BEGIN IMMEDIATE (autocommit) or a SAVEPOINT (inside
+** the caller's transaction). invite_verb_end() commits or rolls back. */
+typedef struct InviteTx {
+  int bSavepoint;
+  int bOpen;
+} InviteTx;
+int invite_verb_begin(sqlite3_context *ctx, InviteTx *pTx);
+int invite_verb_end(sqlite3_context *ctx, InviteTx *pTx, int bCommit);
 
 /* ---- dqlite.c: a connection of a dqlite node ---- */
 /* Non-zero when the connection's main database is on a dqlite VFS. */
@@ -181,7 +196,7 @@ int keys_generate(char *zKey, unsigned char *aHash);
 ** a static message saying what is wrong with it. */
 const char *keys_hash_text(const char *zKey, int nKey, unsigned char *aHash);
 
-/* ---- emails.c ---- */
+/* ---- emails.c: the pure core (invite_split_emails: emails_sql.c) ---- */
 #define EMAILS_MAX_ADDRESS 254
 /* Normalizes zIn (trim, lower-case domain) into zOut (EMAILS_MAX_ADDRESS+1)
 ** and validates it; returns NULL if valid, else a static message. */
@@ -195,18 +210,8 @@ int emails_split_next(const char *z, int n, int iFrom, int *piStart);
 const char *emails_header_safe(const char *z, int n);
 int emails_register(sqlite3 *db);
 
-/* ---- verbs_invite.c: pieces the other verbs share ---- */
-/* url = zBase + ("?" or "&") + "key=" + zKey; the caller wipes and frees it
-** (sqlite3_free). NULL when out of memory. */
-char *invite_url(const char *zBase, const char *zKey);
-/* Sets the result {"id","key","url","expires_at"} of a verb that made a key. */
-void invite_key_result(sqlite3_context *ctx, sqlite3_int64 id, const char *zKey,
-                       const char *zUrl, const char *zExpires);
-/* The end of every verb that makes a key: the link, the email of zKind
-** queued, the commit, then the {"id","key","url","expires_at"} result.
-** Non-zero, with the error set, when any step fails (the caller rolls
-** back). */
-/* The options every key-making verb takes besides its own (key_options.c):
+/* ---- key_options.c ---- */
+/* The options every key-making verb takes besides its own:
 ** "send_email" (default true) and "metadata" (a JSON object of at most
 ** KEY_METADATA_MAX_BYTES). Declare them with KEY_OPTIONS in the verb's
 ** option array; key_options_read() checks them. */
@@ -222,6 +227,14 @@ int key_options_store(sqlite3_context *ctx, const KeyOptions *p, sqlite3_int64 i
 ** from 1 to 365 days; *pDays 0 when absent. Non-zero, with the error set,
 ** when out of range. */
 int key_option_days(sqlite3_context *ctx, InviteOption *pOpt, sqlite3_int64 *pDays);
+/* ---- key_finish.c: the end every key-making verb shares ---- */
+/* url = zBase + ("?" or "&") + "key=" + zKey; the caller wipes and frees it
+** (sqlite3_free). NULL when out of memory. */
+char *invite_url(const char *zBase, const char *zKey);
+/* The end of every verb that makes a key: the link, the email of template
+** kind zKind queued, the commit, then the {"id","key","url","expires_at"}
+** result. Non-zero, with the error set, when any step fails (the caller
+** rolls back). */
 int invite_key_finish(sqlite3_context *ctx, InviteTx *pTx, const char *zKind,
                       sqlite3_int64 iInvite, const char *zBase,
                       const char *zKey, const char *zExpires, const KeyOptions *pKey);

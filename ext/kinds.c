@@ -1,7 +1,9 @@
 /*
-** kinds.c — the table of invite kinds (kinds.h) and the parts every kind
-** shares through it: finding a kind by name, explaining a refusal by the
-** kind's rules, the names of an email addressed to a person.
+** kinds.c — the table of invite kinds: each kind's InviteKind (kinds.h),
+** defined in its verbs file, found by its name (an invites.kind value).
+** Like the function table of invite.c, it is the one place that knows
+** every kind; the parts the kinds share are below the verb files
+** (invite_explain() in rules.c, invite_mail_person() in outbox.c).
 */
 #include "kinds.h"
 
@@ -16,29 +18,4 @@ const InviteKind *invite_kind(const char *zName) {
     if (strcmp(aKind[i]->zName, zName) == 0) return aKind[i];
   }
   return 0;
-}
-
-const char *invite_explain(sqlite3_context *ctx, const InviteKind *pKind,
-                           const InviteAsk *pAsk) {
-  const InviteRule *pRule;
-  if (invite_not_a_rule(ctx)) return 0;
-  char *zMsg = rule_refusal(sqlite3_context_db_handle(ctx), pKind->azRefused, &pRule);
-  if (zMsg == 0) {
-    sqlite3_result_error_nomem(ctx);
-    return 0;
-  }
-  const char *zAudit = pRule ? pRule->zAudit : 0;
-  if (pRule == 0 || !pKind->xExplain(ctx, pRule->eKind, pAsk)) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "%s", zMsg);
-  }
-  sqlite3_free(zMsg);
-  return zAudit;
-}
-
-int invite_mail_person(const InviteMailRow *pRow, InviteMail *pMail, const char *zRole) {
-  pMail->zFirst = sqlite3_mprintf("%s", pRow->zFirst);
-  pMail->zLast = sqlite3_mprintf("%s", pRow->zLast);
-  pMail->zRole = sqlite3_mprintf("%s", zRole);
-  pMail->zApp = sqlite3_mprintf("%s", pRow->zApp);
-  return SQLITE_OK;
 }

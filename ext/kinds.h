@@ -63,17 +63,17 @@ typedef struct InviteKind {
 INVITE_KINDS(INVITE_KIND_DECLARE)
 #undef INVITE_KIND_DECLARE
 
-/* The kind named zName (an invites.kind value), or 0. */
+/* (kinds.c) The kind named zName (an invites.kind value), or 0. */
 const InviteKind *invite_kind(const char *zName);
 
-/* After pKind's verb failed to write: a cause that is not a rule is
+/* (rules.c) After pKind's verb failed to write: a cause that is not a rule is
 ** reported as it is; a refusal gets pKind's details, else the trigger's
 ** message without its rule name and table prefix. Returns the audit
 ** reason of the rule ("seat_limit"), or 0. */
 const char *invite_explain(sqlite3_context *ctx, const InviteKind *pKind,
                            const InviteAsk *pAsk);
 
-/* xMail of a kind addressed to a person: the invitee's names, zRole and
+/* (outbox.c) xMail of a kind addressed to a person: the invitee's names, zRole and
 ** the subscription's app. */
 int invite_mail_person(const InviteMailRow *pRow, InviteMail *pMail, const char *zRole);
 

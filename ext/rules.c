@@ -9,8 +9,10 @@
 ** keeps its explanation and its audit event. A refusal without a name is
 ** passed through as it is. tests/sql/031_rules.sh checks that every name in
 ** the files of sql/ is in aRule and every entry of aRule is raised somewhere.
+** invite_explain() is the part of explaining a refusal every kind of invite
+** shares; the kind adds its details (InviteKind.xExplain, kinds.h).
 */
-#include "invite.h"
+#include "kinds.h"
 
 #include <string.h>
 
@@ -66,4 +68,21 @@ char *rule_refusal(sqlite3 *db, const char *const *azPrefix, const InviteRule **
     }
   }
   return sqlite3_mprintf("%.*s", (int)n, z);
+}
+
+const char *invite_explain(sqlite3_context *ctx, const InviteKind *pKind,
+                           const InviteAsk *pAsk) {
+  const InviteRule *pRule;
+  if (invite_not_a_rule(ctx)) return 0;
+  char *zMsg = rule_refusal(sqlite3_context_db_handle(ctx), pKind->azRefused, &pRule);
+  if (zMsg == 0) {
+    sqlite3_result_error_nomem(ctx);
+    return 0;
+  }
+  const char *zAudit = pRule ? pRule->zAudit : 0;
+  if (pRule == 0 || !pKind->xExplain(ctx, pRule->eKind, pAsk)) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "%s", zMsg);
+  }
+  sqlite3_free(zMsg);
+  return zAudit;
 }

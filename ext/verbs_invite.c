@@ -146,44 +146,6 @@ static int invite_refuse_state(sqlite3_context *ctx, const InviteRow *r) {
   return 1;
 }
 
-/* url = base_url + ("?" or "&") + "key=" + key */
-char *invite_url(const char *zBase, const char *zKey) {
-  return sqlite3_mprintf("%s%skey=%s", zBase, strchr(zBase, '?') ? "&" : "?",
-                         zKey);
-}
-
-void invite_key_result(sqlite3_context *ctx, sqlite3_int64 id,
-                              const char *zKey, const char *zUrl,
-                              const char *zExpires) {
-  sqlite3_str *p = sqlite3_str_new(sqlite3_context_db_handle(ctx));
-  json_open(p);
-  json_key(p, "id"), json_int(p, id);
-  json_key(p, "key"), json_text(p, zKey);
-  json_key(p, "url"), json_text(p, zUrl);
-  json_key(p, "expires_at"), json_text(p, zExpires);
-  json_close(p);
-  json_result(ctx, p);
-}
-
-int invite_key_finish(sqlite3_context *ctx, InviteTx *pTx, const char *zKind,
-                      sqlite3_int64 iInvite, const char *zBase,
-                      const char *zKey, const char *zExpires, const KeyOptions *pKey) {
-  char *zLink = invite_url(zBase, zKey);
-  if (zLink == 0) {
-    sqlite3_result_error_nomem(ctx);
-    return SQLITE_NOMEM;
-  }
-  /* The email goes in the same transaction: no invite without it, unless
-  ** the application said it delivers the key itself. */
-  int rc = key_options_store(ctx, pKey, iInvite);
-  if (rc == SQLITE_OK && pKey->bSendEmail) rc = outbox_enqueue_invite(ctx, zKind, iInvite, zKey, zLink);
-  if (rc == SQLITE_OK) rc = invite_verb_end(ctx, pTx, 1);
-  if (rc == SQLITE_OK) invite_key_result(ctx, iInvite, zKey, zLink, zExpires);
-  sodium_memzero(zLink, strlen(zLink));
-  sqlite3_free(zLink);
-  return rc;
-}
-
 /* A refusal of redeem, revoke or resend is explained by the member rules,
 ** whatever the kind: their details need no more than a key's verb knows
 ** (the seat of a resent member invite, its pending twin); for the other
@@ -496,6 +458,36 @@ void invite_peek_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 
 /* ---- invite_revoke(invite) ---- */
 
+/* Reads invite iInvite for revoke or resend: non-zero, with the error set,
+** when it is unknown, accepted or revoked ("was <zRevoked> on ..."); else
+** its time of reading in zNow[20] and its kind in *ppKind (when given). */
+static int invite_open_live(sqlite3_context *ctx, sqlite3_int64 iInvite,
+                            const char *zRevoked, char *zNow,
+                            const InviteKind **ppKind) {
+  sqlite3_stmt *p = invite_stmt(ctx, SQL_BY_ID);
+  if (p == 0) return 1;
+  sqlite3_bind_int64(p, 1, iInvite);
+  if (sqlite3_step(p) != SQLITE_ROW) {
+    sqlite3_reset(p);
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown invite %lld", iInvite);
+    return 1;
+  }
+  InviteRow row;
+  invite_row_read(p, &row);
+  sqlite3_snprintf(20, zNow, "%s", row.zNow);
+  if (ppKind) *ppKind = invite_kind(row.zKind);
+  if (row.zRedeemed) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was already accepted on %s UTC",
+                  iInvite, row.zRedeemed);
+  } else if (row.zRevoked) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was %s on %s UTC", iInvite, zRevoked,
+                  row.zRevoked);
+  }
+  int bRefused = row.zRedeemed || row.zRevoked;
+  sqlite3_reset(p);
+  return bRefused;
+}
+
 static const char SQL_REVOKE[] =
     "UPDATE $S.invites SET revoked_at = ?2 WHERE id = ?1";
 
@@ -505,29 +497,9 @@ void invite_revoke_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   InviteTx tx = {0, 0};
   if (invite_arg_id(ctx, argv, 0, "invite", &iInvite)) return;
   if (invite_verb_begin(ctx, &tx)) return;
-  sqlite3_stmt *p = invite_stmt(ctx, SQL_BY_ID);
-  if (p == 0) goto fail;
-  sqlite3_bind_int64(p, 1, iInvite);
-  if (sqlite3_step(p) != SQLITE_ROW) {
-    sqlite3_reset(p);
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown invite %lld", iInvite);
-    goto fail;
-  }
-  InviteRow row;
-  invite_row_read(p, &row);
   char zNow[20];
-  sqlite3_snprintf(sizeof zNow, zNow, "%s", row.zNow);
-  if (row.zRedeemed) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was already accepted on %s UTC",
-                  iInvite, row.zRedeemed);
-  } else if (row.zRevoked) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was already revoked on %s UTC",
-                  iInvite, row.zRevoked);
-  }
-  int bRefused = row.zRedeemed || row.zRevoked;
-  sqlite3_reset(p);
-  if (bRefused) goto fail;
-  p = invite_stmt(ctx, SQL_REVOKE);
+  if (invite_open_live(ctx, iInvite, "already revoked", zNow, 0)) goto fail;
+  sqlite3_stmt *p = invite_stmt(ctx, SQL_REVOKE);
   if (p == 0) goto fail;
   sqlite3_bind_int64(p, 1, iInvite);
   sqlite3_bind_text(p, 2, zNow, -1, SQLITE_STATIC);
@@ -584,33 +556,15 @@ void invite_resend_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   int bKeep = aOpt[OPT_KEEP].pValue && sqlite3_value_int(aOpt[OPT_KEEP].pValue);
 
   if (invite_verb_begin(ctx, &tx)) goto fail;
-  sqlite3_stmt *p = invite_stmt(ctx, SQL_BY_ID);
-  if (p == 0) goto fail;
-  sqlite3_bind_int64(p, 1, iInvite);
-  if (sqlite3_step(p) != SQLITE_ROW) {
-    sqlite3_reset(p);
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown invite %lld", iInvite);
+  char zNow[20];
+  const InviteKind *pKind;
+  if (invite_open_live(ctx, iInvite, "revoked", zNow, &pKind)) goto fail;
+  if (pKind && pKind->zNoResend) {
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld is %s", iInvite, pKind->zNoResend);
     goto fail;
   }
-  InviteRow row;
-  invite_row_read(p, &row);
-  const InviteKind *pKind = invite_kind(row.zKind);
-  char zNow[20];
-  sqlite3_snprintf(sizeof zNow, zNow, "%s", row.zNow);
-  if (row.zRedeemed) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was already accepted on %s UTC",
-                  iInvite, row.zRedeemed);
-  } else if (row.zRevoked) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was revoked on %s UTC",
-                  iInvite, row.zRevoked);
-  } else if (pKind && pKind->zNoResend) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld is %s", iInvite, pKind->zNoResend);
-  }
-  int bRefused = row.zRedeemed || row.zRevoked || (pKind && pKind->zNoResend);
-  sqlite3_reset(p);
-  if (bRefused) goto fail;
 
-  p = invite_stmt(ctx, SQL_RESEND_CONTEXT);
+  sqlite3_stmt *p = invite_stmt(ctx, SQL_RESEND_CONTEXT);
   if (p == 0) goto fail;
   sqlite3_bind_int64(p, 1, iInvite);
   if (nDays) sqlite3_bind_int64(p, 2, nDays);

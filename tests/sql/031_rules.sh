@@ -18,10 +18,10 @@ for r in $registered; do
   printf '%s\n' "$raised" | grep -qx "$r" ||
     { echo "FAIL $r is registered but no trigger raises it"; fails=$((fails + 1)); }
 done
-# A message literal has a space in it; kinds and states do not. (util.c
+# A message literal has a space in it; kinds and states do not. (errors.c
 # strips SQLite's own "stepping, " from the messages it relays.)
 prose=$(grep -n 'str\(n\)\?\(case\)\?cmp([a-zA-Z_>.-]*, *"[^"]* [^"]*"' "$root"/ext/*.c |
-        grep -v '^[^:]*/util\.c:.*"stepping, "')
+        grep -v '^[^:]*/errors\.c:.*"stepping, "')
 if [ -n "$prose" ]; then
   echo "FAIL C compares message text:"; printf '%s\n' "$prose"; fails=$((fails + 1))
 else
