@@ -262,6 +262,41 @@ static void guest_str_discard(sqlite3_str *p) {
   sqlite3_free(z);
 }
 
+/* The time, the key's expiry and the link base of business iBusiness (the
+** caller frees *pzBase), and the access period when *pnDays is 0 (not
+** given): its setting guest_access_days. Non-zero, with the error set, when
+** the business is unknown or the setting is not a period. */
+static int guest_context(sqlite3_context *ctx, sqlite3_int64 iBusiness,
+                         sqlite3_int64 *pnDays, char *zNow, char *zExpires,
+                         char **pzBase) {
+  sqlite3_stmt *p = invite_stmt(ctx, SQL_GUEST_CONTEXT);
+  if (p == 0) return 1;
+  sqlite3_bind_int64(p, 1, iBusiness);
+  if (sqlite3_step(p) != SQLITE_ROW) {
+    sqlite3_reset(p);
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown business %lld", iBusiness);
+    return 1;
+  }
+  sqlite3_snprintf(20, zNow, "%s", sqlite3_column_text(p, 0));
+  sqlite3_snprintf(20, zExpires, "%s", sqlite3_column_text(p, 1));
+  *pzBase = sqlite3_mprintf("%s", sqlite3_column_text(p, 2));
+  if (*pnDays == 0 && !sqlite3_column_int(p, 4)) {
+    invite_errorf(ctx, SQLITE_MISMATCH,
+                  "setting 'guest_access_days' of business %lld must be a whole "
+                  "number of days from 1 to %d, got '%q'",
+                  iBusiness, GUEST_DAYS_MAX, sqlite3_column_text(p, 3));
+    sqlite3_reset(p);
+    return 1;
+  }
+  if (*pnDays == 0) *pnDays = sqlite3_column_int64(p, 3);
+  sqlite3_reset(p);
+  if (*pzBase == 0) {
+    sqlite3_result_error_nomem(ctx);
+    return 1;
+  }
+  return 0;
+}
+
 enum { OPT_GUEST_AM, OPT_GUEST_INVITE, OPT_GUEST_DAYS, OPT_GUEST_SEND, OPT_GUEST_META,
        OPT_GUEST_COUNT };
 
@@ -303,32 +338,8 @@ void guest_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   if (guest_list_parse(ctx, zList, nList, &list)) goto fail;
 
   if (invite_verb_begin(ctx, &tx)) goto fail;
-  sqlite3_stmt *p = invite_stmt(ctx, SQL_GUEST_CONTEXT);
-  if (p == 0) goto fail;
-  sqlite3_bind_int64(p, 1, iBusiness);
-  if (sqlite3_step(p) != SQLITE_ROW) {
-    sqlite3_reset(p);
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown business %lld", iBusiness);
-    goto fail;
-  }
   char zNow[20], zExpires[20];
-  sqlite3_snprintf(sizeof zNow, zNow, "%s", sqlite3_column_text(p, 0));
-  sqlite3_snprintf(sizeof zExpires, zExpires, "%s", sqlite3_column_text(p, 1));
-  zBase = sqlite3_mprintf("%s", sqlite3_column_text(p, 2));
-  if (nDays == 0 && !sqlite3_column_int(p, 4)) {
-    invite_errorf(ctx, SQLITE_MISMATCH,
-                  "setting 'guest_access_days' of business %lld must be a whole "
-                  "number of days from 1 to %d, got '%q'",
-                  iBusiness, GUEST_DAYS_MAX, sqlite3_column_text(p, 3));
-    sqlite3_reset(p);
-    goto fail;
-  }
-  if (nDays == 0) nDays = sqlite3_column_int64(p, 3);
-  sqlite3_reset(p);
-  if (zBase == 0) {
-    sqlite3_result_error_nomem(ctx);
-    goto fail;
-  }
+  if (guest_context(ctx, iBusiness, &nDays, zNow, zExpires, &zBase)) goto fail;
   int bInviter = invite_lookup(ctx, SQL_GUEST_INVITER, iInviter, "user", 0, 0);
   if (bInviter < 0) goto fail;
   if (!bInviter) {
@@ -342,7 +353,7 @@ void guest_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     /* An existing user is bound by id, with the address as stored. */
     char *zEmail = list.aEmail[i];
     sqlite3_int64 iUser = 0;
-    p = invite_stmt(ctx, SQL_GUEST_USER);
+    sqlite3_stmt *p = invite_stmt(ctx, SQL_GUEST_USER);
     if (p == 0) goto fail;
     sqlite3_bind_text(p, 1, zEmail, -1, SQLITE_STATIC);
     if (sqlite3_step(p) == SQLITE_ROW) {
