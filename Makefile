@@ -24,7 +24,7 @@ SQL_FILES = sql/core.sql sql/invites.sql sql/members.sql sql/guests.sql \
 
 EXT_SRC = ext/invite.c ext/errors.c ext/arguments.c ext/statements.c ext/transactions.c \
           ext/json.c ext/keys.c ext/emails.c ext/emails_sql.c \
-          ext/clock.c ext/schema.c ext/kinds.c ext/key_finish.c \
+          ext/clock.c ext/schema.c ext/kinds.c ext/key_issue.c \
           ext/verbs_invite.c ext/verbs_member.c ext/seats.c \
           ext/verbs_guest.c ext/verbs_session.c \
           ext/macro.c ext/macro_sql.c ext/outbox.c ext/outbox_law.c ext/audit.c ext/security.c \

@@ -231,7 +231,15 @@ int key_options_store(sqlite3_context *ctx, const KeyOptions *p, sqlite3_int64 i
 ** from 1 to 365 days; *pDays 0 when absent. Non-zero, with the error set,
 ** when out of range. */
 int key_option_days(sqlite3_context *ctx, InviteOption *pOpt, sqlite3_int64 *pDays);
-/* ---- key_finish.c: the end every key-making verb shares ---- */
+/* ---- key_issue.c: the start and the end every key-making verb shares ---- */
+/* A fresh key into zKey (KEYS_TEXT_CHARS + 1 bytes; its hash into aHash)
+** and the kind's INSERT zSql prepared, with ?1 the key's hash, ?2 the
+** inviter, ?3 the invitee's user (unless 0) and ?4 its address (unless
+** NULL) bound: the caller binds the rest and steps it. NULL with the error
+** set. */
+sqlite3_stmt *invite_key_insert(sqlite3_context *ctx, const char *zSql, char *zKey,
+                                unsigned char *aHash, sqlite3_int64 iInviter,
+                                sqlite3_int64 iUser, const char *zEmail);
 /* url = zBase + ("?" or "&") + "key=" + zKey; the caller wipes and frees it
 ** (sqlite3_free). NULL when out of memory. */
 char *invite_url(const char *zBase, const char *zKey);

@@ -361,16 +361,8 @@ void guest_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
       sqlite3_snprintf(EMAILS_MAX_ADDRESS + 1, zEmail, "%s", sqlite3_column_text(p, 1));
     }
     sqlite3_reset(p);
-    if (keys_generate(zKey, aHash)) {
-      invite_errorf(ctx, SQLITE_ERROR, "cannot make a key");
-      goto fail;
-    }
-    p = invite_stmt(ctx, SQL_INSERT_GUEST_INVITE);
+    p = invite_key_insert(ctx, SQL_INSERT_GUEST_INVITE, zKey, aHash, iInviter, iUser, zEmail);
     if (p == 0) goto fail;
-    sqlite3_bind_blob(p, 1, aHash, KEYS_HASH_BYTES, SQLITE_STATIC);
-    sqlite3_bind_int64(p, 2, iInviter);
-    if (iUser) sqlite3_bind_int64(p, 3, iUser);
-    sqlite3_bind_text(p, 4, zEmail, -1, SQLITE_STATIC);
     sqlite3_bind_int64(p, 5, iBusiness);
     sqlite3_bind_int(p, 6, bManager);
     sqlite3_bind_int(p, 7, bInvite);

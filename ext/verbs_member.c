@@ -203,16 +203,9 @@ void invite_create_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     goto fail;
   }
 
-  if (keys_generate(zKey, aHash)) {
-    invite_errorf(ctx, SQLITE_ERROR, "cannot make a key");
-    goto fail;
-  }
-  pStmt = invite_stmt(ctx, SQL_INSERT_MEMBER_INVITE);
+  pStmt = invite_key_insert(ctx, SQL_INSERT_MEMBER_INVITE, zKey, aHash, iInviter, iUser,
+                            zEmail);
   if (pStmt == 0) goto fail;
-  sqlite3_bind_blob(pStmt, 1, aHash, KEYS_HASH_BYTES, SQLITE_STATIC);
-  sqlite3_bind_int64(pStmt, 2, iInviter);
-  if (iUser) sqlite3_bind_int64(pStmt, 3, iUser);
-  sqlite3_bind_text(pStmt, 4, zEmail, -1, SQLITE_STATIC);
   if (iUser == 0) {
     sqlite3_bind_text(pStmt, 5, zFirst, -1, SQLITE_STATIC);
     sqlite3_bind_text(pStmt, 6, zLast, -1, SQLITE_STATIC);

@@ -232,16 +232,9 @@ void session_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     sqlite3_reset(p);
   }
 
-  if (keys_generate(zKey, aHash)) {
-    invite_errorf(ctx, SQLITE_ERROR, "cannot make a key");
-    goto fail;
-  }
-  p = invite_stmt(ctx, SQL_INSERT_SESSION_INVITE);
+  p = invite_key_insert(ctx, SQL_INSERT_SESSION_INVITE, zKey, aHash, iInviter, iUser,
+                        zEmail[0] ? zEmail : 0);
   if (p == 0) goto fail;
-  sqlite3_bind_blob(p, 1, aHash, KEYS_HASH_BYTES, SQLITE_STATIC);
-  sqlite3_bind_int64(p, 2, iInviter);
-  if (iUser) sqlite3_bind_int64(p, 3, iUser);
-  if (zEmail[0]) sqlite3_bind_text(p, 4, zEmail, -1, SQLITE_STATIC);
   sqlite3_bind_int64(p, 5, iBusiness);
   sqlite3_bind_int64(p, 6, iSub);
   sqlite3_bind_int64(p, 7, iSession);

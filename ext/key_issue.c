@@ -1,8 +1,12 @@
 /*
-** key_finish.c — the end every verb that makes a key shares (below the verb
-** files): the link of the key, its options kept, its invitation email
-** queued, the commit, the result.
+** key_issue.c — what every verb that makes a key shares (below the verb
+** files): the start, a fresh key and the kind's INSERT begun; the end, the
+** link of the key, its options kept, its invitation email queued, the
+** commit, the result.
 **
+**   sqlite3_stmt *p = invite_key_insert(ctx, SQL_INSERT_MEMBER_INVITE, zKey,
+**                                       aHash, iInviter, iUser, zEmail);
+**   ... the kind's own columns bound, the insert stepped ...
 **   if (invite_key_finish(ctx, &tx, invite_kind_member.zTemplate, iInvite,
 **                         zBaseUrl, zKey, zExpires, &key)) goto fail;
 **   -- {"id":1,"key":"...","url":"https://...?key=...","expires_at":"..."}
@@ -11,6 +15,22 @@
 
 #include <sodium.h>
 #include <string.h>
+
+sqlite3_stmt *invite_key_insert(sqlite3_context *ctx, const char *zSql, char *zKey,
+                                unsigned char *aHash, sqlite3_int64 iInviter,
+                                sqlite3_int64 iUser, const char *zEmail) {
+  if (keys_generate(zKey, aHash)) {
+    invite_errorf(ctx, SQLITE_ERROR, "cannot make a key");
+    return 0;
+  }
+  sqlite3_stmt *p = invite_stmt(ctx, zSql);
+  if (p == 0) return 0;
+  sqlite3_bind_blob(p, 1, aHash, KEYS_HASH_BYTES, SQLITE_STATIC);
+  sqlite3_bind_int64(p, 2, iInviter);
+  if (iUser) sqlite3_bind_int64(p, 3, iUser);
+  if (zEmail) sqlite3_bind_text(p, 4, zEmail, -1, SQLITE_STATIC);
+  return p;
+}
 
 /* url = base_url + ("?" or "&") + "key=" + key */
 char *invite_url(const char *zBase, const char *zKey) {
