@@ -18,15 +18,14 @@ const char *invite_type_name(int eType) {
   }
 }
 
-int invite_arg_id(sqlite3_context *ctx, sqlite3_value **argv, int i,
-                  const char *zArg, sqlite3_int64 *pId) {
+int invite_arg_id(sqlite3_context *ctx, sqlite3_value **argv, int i, const char *zArg,
+                  sqlite3_int64 *pId) {
   int eType = sqlite3_value_type(argv[i]);
   if (eType == SQLITE_FLOAT) {
     /* Node's better-sqlite3 binds every JS number as REAL: 1.0 is id 1. */
     double r = sqlite3_value_double(argv[i]);
     if (!(r >= 1.0 && r <= 9007199254740992.0) || r != (double)(sqlite3_int64)r) {
-      invite_errorf(ctx, SQLITE_MISMATCH,
-                    "argument %d (%s) must be an integer id, got real %!.15g",
+      invite_errorf(ctx, SQLITE_MISMATCH, "argument %d (%s) must be an integer id, got real %!.15g",
                     i + 1, zArg, r);
       return 1;
     }
@@ -34,23 +33,21 @@ int invite_arg_id(sqlite3_context *ctx, sqlite3_value **argv, int i,
     return 0;
   }
   if (eType != SQLITE_INTEGER) {
-    invite_errorf(ctx, SQLITE_MISMATCH,
-                  "argument %d (%s) must be an integer id, got %s", i + 1,
+    invite_errorf(ctx, SQLITE_MISMATCH, "argument %d (%s) must be an integer id, got %s", i + 1,
                   zArg, invite_type_name(eType));
     return 1;
   }
   *pId = sqlite3_value_int64(argv[i]);
   if (*pId <= 0) {
-    invite_errorf(ctx, SQLITE_MISMATCH,
-                  "argument %d (%s) must be a positive id, got %lld", i + 1,
+    invite_errorf(ctx, SQLITE_MISMATCH, "argument %d (%s) must be a positive id, got %lld", i + 1,
                   zArg, *pId);
     return 1;
   }
   return 0;
 }
 
-int invite_text_refused(sqlite3_context *ctx, const char *z, int n,
-                        const char *zWhat, int iArg, const char *zName) {
+int invite_text_refused(sqlite3_context *ctx, const char *z, int n, const char *zWhat, int iArg,
+                        const char *zName) {
   int iBad = invite_utf8_bad(z, n);
   if (iBad < 0) return 0;
   char zWho[120];
@@ -60,8 +57,7 @@ int invite_text_refused(sqlite3_context *ctx, const char *z, int n,
     sqlite3_snprintf(sizeof zWho, zWho, "%s '%s'", zWhat, zName);
   }
   if (z[iBad] == 0) {
-    invite_errorf(ctx, SQLITE_MISMATCH, "%s contains a NUL byte (at byte %d)",
-                  zWho, iBad);
+    invite_errorf(ctx, SQLITE_MISMATCH, "%s contains a NUL byte (at byte %d)", zWho, iBad);
   } else {
     int iFrom = iBad > 20 ? iBad - 20 : 0;
     char *zNear = invite_escape(z + iFrom, n - iFrom, 40);
@@ -69,8 +65,7 @@ int invite_text_refused(sqlite3_context *ctx, const char *z, int n,
       sqlite3_result_error_nomem(ctx);
       return 1;
     }
-    invite_errorf(ctx, SQLITE_MISMATCH,
-                  "%s is not valid UTF-8 (byte %d, in '%s%s')", zWho, iBad,
+    invite_errorf(ctx, SQLITE_MISMATCH, "%s is not valid UTF-8 (byte %d, in '%s%s')", zWho, iBad,
                   iFrom ? "..." : "", zNear);
     sqlite3_free(zNear);
   }
@@ -89,12 +84,12 @@ int invite_email_arg(sqlite3_context *ctx, const char *z, int n, char *zOut) {
   return 1;
 }
 
-int invite_arg_text(sqlite3_context *ctx, sqlite3_value **argv, int i,
-                    const char *zArg, int nMax, const char **pz, int *pn) {
+int invite_arg_text(sqlite3_context *ctx, sqlite3_value **argv, int i, const char *zArg, int nMax,
+                    const char **pz, int *pn) {
   int eType = sqlite3_value_type(argv[i]);
   if (eType != SQLITE_TEXT) {
-    invite_errorf(ctx, SQLITE_MISMATCH, "argument %d (%s) must be text, got %s",
-                  i + 1, zArg, invite_type_name(eType));
+    invite_errorf(ctx, SQLITE_MISMATCH, "argument %d (%s) must be text, got %s", i + 1, zArg,
+                  invite_type_name(eType));
     return 1;
   }
   const char *z = (const char *)sqlite3_value_text(argv[i]);
@@ -104,8 +99,7 @@ int invite_arg_text(sqlite3_context *ctx, sqlite3_value **argv, int i,
     return 1;
   }
   if (n > nMax) {
-    invite_errorf(ctx, SQLITE_TOOBIG,
-                  "argument %d (%s) is too long: %d bytes, at most %d", i + 1,
+    invite_errorf(ctx, SQLITE_TOOBIG, "argument %d (%s) is too long: %d bytes, at most %d", i + 1,
                   zArg, n, nMax);
     return 1;
   }

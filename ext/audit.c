@@ -98,8 +98,8 @@ static void audit_hash_field(crypto_generichash_state *st, sqlite3_value *v) {
   case SQLITE_TEXT:
   case SQLITE_BLOB: {
     int bText = sqlite3_value_type(v) == SQLITE_TEXT;
-    const unsigned char *z = bText ? sqlite3_value_text(v)
-                                   : (const unsigned char *)sqlite3_value_blob(v);
+    const unsigned char *z =
+        bText ? sqlite3_value_text(v) : (const unsigned char *)sqlite3_value_blob(v);
     int n = sqlite3_value_bytes(v);
     a[0] = bText ? 0x03 : 0x04;
     put_u64(a + 1, (sqlite3_uint64)n);
@@ -116,16 +116,14 @@ static void audit_hash_field(crypto_generichash_state *st, sqlite3_value *v) {
 
 /* The hash of one row given as 7 values; aOut holds KEYS_HASH_BYTES.
 ** aKey: the audit key, or 0 for the unkeyed (v1) hash. */
-static void audit_hash(sqlite3_value **apField, const unsigned char *aKey,
-                       unsigned char *aOut) {
+static void audit_hash(sqlite3_value **apField, const unsigned char *aKey, unsigned char *aOut) {
   crypto_generichash_state st;
   crypto_generichash_init(&st, aKey, aKey ? 32 : 0, KEYS_HASH_BYTES);
   if (aKey) {
     crypto_generichash_update(&st, (const unsigned char *)AUDIT_DOMAIN_KEYED,
                               sizeof AUDIT_DOMAIN_KEYED - 1);
   } else {
-    crypto_generichash_update(&st, (const unsigned char *)AUDIT_DOMAIN,
-                              sizeof AUDIT_DOMAIN - 1);
+    crypto_generichash_update(&st, (const unsigned char *)AUDIT_DOMAIN, sizeof AUDIT_DOMAIN - 1);
   }
   for (int i = 0; i < AUDIT_NFIELDS; i++) audit_hash_field(&st, apField[i]);
   crypto_generichash_final(&st, aOut, KEYS_HASH_BYTES);
@@ -175,7 +173,8 @@ int audit_key_from_env(InviteConn *p, char **pzErr) {
   if (zPath == 0 || zPath[0] == 0) return SQLITE_OK;
   FILE *f = fopen(zPath, "rb");
   if (f == 0) {
-    *pzErr = sqlite3_mprintf("invite: cannot read the audit key file %s (INVITE_AUDIT_KEY_FILE)", zPath);
+    *pzErr =
+        sqlite3_mprintf("invite: cannot read the audit key file %s (INVITE_AUDIT_KEY_FILE)", zPath);
     return SQLITE_ERROR;
   }
   unsigned char a[AUDIT_KEY_MAX + 1];
@@ -183,9 +182,10 @@ int audit_key_from_env(InviteConn *p, char **pzErr) {
   fclose(f);
   int rc = SQLITE_OK;
   if (n < AUDIT_KEY_MIN || n > AUDIT_KEY_MAX) {
-    *pzErr = sqlite3_mprintf("invite: the audit key file %s must hold %d to %d bytes, has %s%zu",
-                             zPath, AUDIT_KEY_MIN, AUDIT_KEY_MAX, n > AUDIT_KEY_MAX ? "more than " : "",
-                             n > AUDIT_KEY_MAX ? (size_t)AUDIT_KEY_MAX : n);
+    *pzErr =
+        sqlite3_mprintf("invite: the audit key file %s must hold %d to %d bytes, has %s%zu", zPath,
+                        AUDIT_KEY_MIN, AUDIT_KEY_MAX, n > AUDIT_KEY_MAX ? "more than " : "",
+                        n > AUDIT_KEY_MAX ? (size_t)AUDIT_KEY_MAX : n);
     rc = SQLITE_ERROR;
   } else {
     key_derive(p, a, n);
@@ -198,9 +198,9 @@ static const char SQL_KEYED_MARK[] =
     "SELECT (SELECT count(*) FROM $S.audit_log WHERE action = 'audit.keyed'),"
     "       (SELECT count(*) FROM $S.audit_log)";
 /* The 7th hashed field: the detail, or its commitment (see above). */
-#define AUDIT_DETAIL_FIELD \
-  "CASE WHEN c.audit_id IS NULL THEN a.detail" \
-  "     WHEN c.salt IS NOT NULL THEN invite_audit_commit(c.salt, a.detail)" \
+#define AUDIT_DETAIL_FIELD                                                                         \
+  "CASE WHEN c.audit_id IS NULL THEN a.detail"                                                     \
+  "     WHEN c.salt IS NOT NULL THEN invite_audit_commit(c.salt, a.detail)"                        \
   "     ELSE c.commitment END"
 static const char SQL_FIRST_ROW[] =
     "SELECT a.prev_hash, a.id, a.at, a.actor, a.action, a.subject, " AUDIT_DETAIL_FIELD ", a.hash"
@@ -258,8 +258,8 @@ void invite_audit_key_func(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     }
     bStart = 1;
   }
-  const unsigned char *z = eType == SQLITE_TEXT ? sqlite3_value_text(argv[0])
-                                                : sqlite3_value_blob(argv[0]);
+  const unsigned char *z =
+      eType == SQLITE_TEXT ? sqlite3_value_text(argv[0]) : sqlite3_value_blob(argv[0]);
   int n = sqlite3_value_bytes(argv[0]);
   if (n < AUDIT_KEY_MIN || n > AUDIT_KEY_MAX) {
     invite_errorf(ctx, SQLITE_CONSTRAINT, "argument 1 (secret) must be %d to %d bytes, got %d",
@@ -277,8 +277,7 @@ void invite_audit_key_func(sqlite3_context *ctx, int argc, sqlite3_value **argv)
   sqlite3_result_int(ctx, 1);
 }
 
-static const char SQL_HEAD[] =
-    "SELECT id, hash FROM $S.audit_log ORDER BY id DESC LIMIT 1";
+static const char SQL_HEAD[] = "SELECT id, hash FROM $S.audit_log ORDER BY id DESC LIMIT 1";
 
 /* {"id": newest id, "hash": its hash in hex}; {"id": 0, "hash": null} when empty. */
 void invite_audit_head_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
@@ -322,8 +321,7 @@ static const char SQL_WALK[] =
     "                 WHERE f.action = 'user.forgotten' AND f.id > a.id AND j.value = a.id)))"
     "  FROM $S.audit_log a LEFT JOIN $S.audit_salts c ON c.audit_id = a.id ORDER BY a.id";
 
-static const char SQL_HEAD_ROW[] =
-    "SELECT hash FROM $S.audit_log WHERE id = ?1";
+static const char SQL_HEAD_ROW[] = "SELECT hash FROM $S.audit_log WHERE id = ?1";
 
 /* invite_audit_verify([head]): NULL when intact, else the id of the first
 ** row that does not verify. With a head from invite_audit_head(), also the
@@ -338,7 +336,8 @@ void invite_audit_verify_func(sqlite3_context *ctx, int argc, sqlite3_value **ar
     size_t nBin = 0;
     if (zId) iHead = strtoll(zId + 5, 0, 10);
     if (iHead <= 0 || zHash == 0 ||
-        sodium_hex2bin(aHeadHash, sizeof aHeadHash, zHash + 8, 2 * KEYS_HASH_BYTES, 0, &nBin, 0) != 0 ||
+        sodium_hex2bin(aHeadHash, sizeof aHeadHash, zHash + 8, 2 * KEYS_HASH_BYTES, 0, &nBin, 0) !=
+            0 ||
         nBin != KEYS_HASH_BYTES) {
       invite_errorf(ctx, SQLITE_MISMATCH,
                     "argument 1 (head) must be what invite_audit_head() returned");
@@ -361,8 +360,7 @@ void invite_audit_verify_func(sqlite3_context *ctx, int argc, sqlite3_value **ar
     const void *pHash = sqlite3_column_blob(p, 7);
     int nHash = sqlite3_column_bytes(p, 7);
     int bLinked = bHavePrev
-                      ? sqlite3_column_type(p, 0) == SQLITE_BLOB &&
-                            nPrev == KEYS_HASH_BYTES &&
+                      ? sqlite3_column_type(p, 0) == SQLITE_BLOB && nPrev == KEYS_HASH_BYTES &&
                             memcmp(pPrev, aPrev, KEYS_HASH_BYTES) == 0
                       : sqlite3_column_type(p, 0) == SQLITE_NULL;
     int bHashOk = sqlite3_column_type(p, 7) == SQLITE_BLOB && nHash == KEYS_HASH_BYTES;
@@ -374,8 +372,10 @@ void invite_audit_verify_func(sqlite3_context *ctx, int argc, sqlite3_value **ar
         bKeyed = bHashOk && memcmp(pHash, aHash, KEYS_HASH_BYTES) == 0;
       }
     }
-    if (!bKeyed) audit_hash(apField, 0, aHash);
-    else audit_hash(apField, aKey, aHash);
+    if (!bKeyed)
+      audit_hash(apField, 0, aHash);
+    else
+      audit_hash(apField, aKey, aHash);
     int bOk = id == iPrev + 1 && bLinked && sqlite3_column_int(p, 8) && bHashOk &&
               memcmp(pHash, aHash, KEYS_HASH_BYTES) == 0;
     if (!bOk) {
@@ -415,13 +415,11 @@ void invite_audit_verify_func(sqlite3_context *ctx, int argc, sqlite3_value **ar
   }
 }
 
-static const char SQL_APPEND[] =
-    "INSERT INTO $S.audit_append(actor, action, subject, detail)"
-    " VALUES(?1, ?2, ?3, ?4)";
+static const char SQL_APPEND[] = "INSERT INTO $S.audit_append(actor, action, subject, detail)"
+                                 " VALUES(?1, ?2, ?3, ?4)";
 
-int audit_append_row(sqlite3_context *ctx, sqlite3_int64 iActor,
-                     const char *zAction, const char *zSubject,
-                     const char *zDetail) {
+int audit_append_row(sqlite3_context *ctx, sqlite3_int64 iActor, const char *zAction,
+                     const char *zSubject, const char *zDetail) {
   sqlite3_stmt *p = invite_stmt(ctx, SQL_APPEND);
   if (p == 0) return SQLITE_ERROR;
   if (iActor) sqlite3_bind_int64(p, 1, iActor);

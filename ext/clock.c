@@ -15,13 +15,11 @@
 #include <string.h>
 
 static const char SQL_NOW[] = "SELECT now FROM $S.invite_now";
-static const char SQL_PIN[] =
-    "INSERT INTO $S.invite_meta(name, value) VALUES('clock', ?1) "
-    "ON CONFLICT(name) DO UPDATE SET value = excluded.value";
+static const char SQL_PIN[] = "INSERT INTO $S.invite_meta(name, value) VALUES('clock', ?1) "
+                              "ON CONFLICT(name) DO UPDATE SET value = excluded.value";
 static const char SQL_UNPIN[] = "UPDATE $S.invite_meta SET value = NULL WHERE name = 'clock'";
 /* A timestamp is valid when SQLite reads it back unchanged. */
-static const char SQL_CANONICAL[] =
-    "SELECT strftime('%Y-%m-%d %H:%M:%S', julianday(?1)) IS ?1";
+static const char SQL_CANONICAL[] = "SELECT strftime('%Y-%m-%d %H:%M:%S', julianday(?1)) IS ?1";
 
 int invite_now(sqlite3_context *ctx, char zOut[20]) {
   sqlite3_stmt *pStmt = invite_stmt(ctx, SQL_NOW);
@@ -56,8 +54,8 @@ void invite_clock_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     int bOk = sqlite3_step(pCheck) == SQLITE_ROW && sqlite3_column_int(pCheck, 0);
     sqlite3_reset(pCheck);
     if (!bOk) {
-      invite_errorf(ctx, SQLITE_MISMATCH,
-                    "timestamp must be 'YYYY-MM-DD HH:MM:SS' (UTC), got '%q'", zTs);
+      invite_errorf(ctx, SQLITE_MISMATCH, "timestamp must be 'YYYY-MM-DD HH:MM:SS' (UTC), got '%q'",
+                    zTs);
       return;
     }
   }

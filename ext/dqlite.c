@@ -39,11 +39,9 @@ int invite_on_dqlite(sqlite3_context *ctx) {
   if (p->eDqlite == 0) {
     sqlite3_vfs *pVfs = 0;
     /* The main database's VFS never changes for the life of a connection. */
-    int rc = sqlite3_file_control(p->db, "main", SQLITE_FCNTL_VFS_POINTER,
-                                  &pVfs);
+    int rc = sqlite3_file_control(p->db, "main", SQLITE_FCNTL_VFS_POINTER, &pVfs);
     int bDqlite = rc == SQLITE_OK && pVfs && pVfs->zName &&
-                  strncmp(pVfs->zName, DQLITE_VFS_PREFIX,
-                          sizeof DQLITE_VFS_PREFIX - 1) == 0;
+                  strncmp(pVfs->zName, DQLITE_VFS_PREFIX, sizeof DQLITE_VFS_PREFIX - 1) == 0;
     p->eDqlite = bDqlite ? 2 : 1;
   }
   return p->eDqlite == 2;
@@ -76,8 +74,7 @@ void invite_last_error_set(InviteConn *p, const char *zMsg) {
 
 /* invite_last_error() -> the text of the last error any function of the
 ** extension raised on this connection, NULL if none has. */
-void invite_last_error_func(sqlite3_context *ctx, int argc,
-                            sqlite3_value **argv) {
+void invite_last_error_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc, (void)argv;
   const char *z = invite_conn(ctx)->zLastError;
   if (z) sqlite3_result_text(ctx, z, -1, SQLITE_TRANSIENT);

@@ -24,8 +24,7 @@
 #define EMAILS_MAX_LOCAL 64
 
 static int emails_is_atext(unsigned char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-    return 1;
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return 1;
   return c != 0 && strchr("!#$%&'*+-/=?^_`{|}~", c) != 0;
 }
 
@@ -58,8 +57,7 @@ const char *emails_normalize(const char *zIn, int nIn, char *zOut) {
   for (int i = 0; i < nLocal; i++) {
     unsigned char c = (unsigned char)zIn[i];
     if (c == '.') {
-      if (i == 0 || i == nLocal - 1 || zIn[i - 1] == '.')
-        return "misplaced '.' in the local part";
+      if (i == 0 || i == nLocal - 1 || zIn[i - 1] == '.') return "misplaced '.' in the local part";
     } else if (c >= 0x80) {
       return "non-ASCII characters are not supported";
     } else if (!emails_is_atext(c)) {
@@ -79,12 +77,13 @@ const char *emails_normalize(const char *zIn, int nIn, char *zOut) {
     }
     if (c >= 0x80) return "non-ASCII characters are not supported";
     int bAlpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    if (!bAlpha && !(c >= '0' && c <= '9') && c != '-')
-      return "invalid character in the domain";
+    if (!bAlpha && !(c >= '0' && c <= '9') && c != '-') return "invalid character in the domain";
     if (c == '-' && nLabel == 0) return "domain label starts with '-'";
     if (++nLabel > 63) return "domain label longer than 63 characters";
-    if (nLabel == 1) bAlphaTld = bAlpha;
-    else bAlphaTld = bAlphaTld && bAlpha;
+    if (nLabel == 1)
+      bAlphaTld = bAlpha;
+    else
+      bAlphaTld = bAlphaTld && bAlpha;
   }
   if (nLabels < 2) return "domain needs a dot";
   if (!bAlphaTld || nLastLabel < 2) return "top-level domain must be 2 or more letters";

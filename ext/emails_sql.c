@@ -25,7 +25,7 @@
 
 typedef struct EmailsCursor {
   sqlite3_vtab_cursor base;
-  char *zText;     /* copy of the list */
+  char *zText; /* copy of the list */
   int nText;
   int iStart, nLen; /* current token */
   sqlite3_int64 iRowid;
@@ -33,13 +33,11 @@ typedef struct EmailsCursor {
   char zNorm[EMAILS_MAX_ADDRESS + 1];
 } EmailsCursor;
 
-static int emails_vtab_connect(sqlite3 *db, void *pAux, int argc,
-                               const char *const *argv, sqlite3_vtab **ppVtab,
-                               char **pzErr) {
+static int emails_vtab_connect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
+                               sqlite3_vtab **ppVtab, char **pzErr) {
   (void)pAux, (void)argc, (void)argv, (void)pzErr;
-  int rc = sqlite3_declare_vtab(
-      db, "CREATE TABLE x(email TEXT, normalized TEXT, valid INTEGER, "
-          "error TEXT, text HIDDEN)");
+  int rc = sqlite3_declare_vtab(db, "CREATE TABLE x(email TEXT, normalized TEXT, valid INTEGER, "
+                                    "error TEXT, text HIDDEN)");
   if (rc != SQLITE_OK) return rc;
   sqlite3_vtab *p = sqlite3_malloc(sizeof(*p));
   if (p == 0) return SQLITE_NOMEM;
@@ -72,11 +70,9 @@ static int emails_vtab_close(sqlite3_vtab_cursor *cur) {
 
 /* Moves to the next non-empty token and validates it. */
 static void emails_cursor_scan(EmailsCursor *pCur, int iFrom) {
-  pCur->nLen = emails_split_next(pCur->zText, pCur->nText, iFrom,
-                                 &pCur->iStart);
+  pCur->nLen = emails_split_next(pCur->zText, pCur->nText, iFrom, &pCur->iStart);
   if (pCur->nLen > 0) {
-    pCur->zError = emails_normalize(pCur->zText + pCur->iStart, pCur->nLen,
-                                    pCur->zNorm);
+    pCur->zError = emails_normalize(pCur->zText + pCur->iStart, pCur->nLen, pCur->zNorm);
   }
 }
 
@@ -87,29 +83,22 @@ static int emails_vtab_next(sqlite3_vtab_cursor *cur) {
   return SQLITE_OK;
 }
 
-static int emails_vtab_eof(sqlite3_vtab_cursor *cur) {
-  return ((EmailsCursor *)cur)->nLen == 0;
-}
+static int emails_vtab_eof(sqlite3_vtab_cursor *cur) { return ((EmailsCursor *)cur)->nLen == 0; }
 
-static int emails_vtab_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx,
-                              int i) {
+static int emails_vtab_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i) {
   EmailsCursor *pCur = (EmailsCursor *)cur;
   switch (i) {
   case EMAILS_COLUMN_EMAIL:
-    sqlite3_result_text(ctx, pCur->zText + pCur->iStart, pCur->nLen,
-                        SQLITE_TRANSIENT);
+    sqlite3_result_text(ctx, pCur->zText + pCur->iStart, pCur->nLen, SQLITE_TRANSIENT);
     break;
   case EMAILS_COLUMN_NORMALIZED:
-    if (pCur->zError == 0)
-      sqlite3_result_text(ctx, pCur->zNorm, -1, SQLITE_TRANSIENT);
+    if (pCur->zError == 0) sqlite3_result_text(ctx, pCur->zNorm, -1, SQLITE_TRANSIENT);
     break;
   case EMAILS_COLUMN_VALID: sqlite3_result_int(ctx, pCur->zError == 0); break;
   case EMAILS_COLUMN_ERROR:
     if (pCur->zError) sqlite3_result_text(ctx, pCur->zError, -1, SQLITE_STATIC);
     break;
-  default:
-    sqlite3_result_text(ctx, pCur->zText, pCur->nText, SQLITE_TRANSIENT);
-    break;
+  default: sqlite3_result_text(ctx, pCur->zText, pCur->nText, SQLITE_TRANSIENT); break;
   }
   return SQLITE_OK;
 }
@@ -125,8 +114,7 @@ static int emails_vtab_error(sqlite3_vtab *pVtab, const char *zMsg) {
   return SQLITE_ERROR;
 }
 
-static int emails_vtab_filter(sqlite3_vtab_cursor *cur, int idxNum,
-                              const char *idxStr, int argc,
+static int emails_vtab_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, int argc,
                               sqlite3_value **argv) {
   (void)idxStr;
   EmailsCursor *pCur = (EmailsCursor *)cur;
@@ -135,8 +123,7 @@ static int emails_vtab_filter(sqlite3_vtab_cursor *cur, int idxNum,
   pCur->nText = 0;
   pCur->iStart = pCur->nLen = 0;
   pCur->iRowid = 1;
-  if (idxNum == 0 || argc < 1 ||
-      sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+  if (idxNum == 0 || argc < 1 || sqlite3_value_type(argv[0]) == SQLITE_NULL) {
     return SQLITE_OK; /* no list: no rows */
   }
   if (sqlite3_value_type(argv[0]) != SQLITE_TEXT) {

@@ -68,8 +68,7 @@ void invite_error_db(sqlite3_context *ctx, const char *zFormat, ...) {
   va_start(ap, zFormat);
   char *zWhat = sqlite3_vmprintf(zFormat, ap);
   va_end(ap);
-  char *zMsg = zWhat ? sqlite3_mprintf("%s: %s", zWhat, invite_db_message(db))
-                     : 0;
+  char *zMsg = zWhat ? sqlite3_mprintf("%s: %s", zWhat, invite_db_message(db)) : 0;
   sqlite3_free(zWhat);
   /* The extended code as it is: SQLITE_BUSY_SNAPSHOT stays BUSY_SNAPSHOT. */
   error_finish(ctx, rc, zMsg);

@@ -164,9 +164,7 @@ static int events_vtab_next(sqlite3_vtab_cursor *cur) {
   return events_cursor_step((EventsCursor *)cur);
 }
 
-static int events_vtab_eof(sqlite3_vtab_cursor *cur) {
-  return ((EventsCursor *)cur)->bEof;
-}
+static int events_vtab_eof(sqlite3_vtab_cursor *cur) { return ((EventsCursor *)cur)->bEof; }
 
 static int events_vtab_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i) {
   EventsCursor *pCur = (EventsCursor *)cur;

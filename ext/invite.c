@@ -137,12 +137,11 @@ static int conn_on_close(unsigned eType, void *pCtx, void *pP, void *pX) {
 #ifdef _WIN32
 __declspec(dllexport)
 #endif
-int sqlite3_invite_init(sqlite3 *db, char **pzErrMsg,
-                        const sqlite3_api_routines *pApi) {
+    int sqlite3_invite_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi) {
   SQLITE_EXTENSION_INIT2(pApi);
   if (sqlite3_libversion_number() < INVITE_MIN_SQLITE) {
-    *pzErrMsg = sqlite3_mprintf("invite: needs SQLite 3.38.0 or later, got %s",
-                                sqlite3_libversion());
+    *pzErrMsg =
+        sqlite3_mprintf("invite: needs SQLite 3.38.0 or later, got %s", sqlite3_libversion());
     return SQLITE_ERROR;
   }
   if (sodium_init() < 0) {
@@ -175,12 +174,12 @@ int sqlite3_invite_init(sqlite3 *db, char **pzErrMsg,
     pFunc->zName = pDef->zName;
     pFunc->pConn = pConn;
     pConn->nRef++;
-    rc = sqlite3_create_function_v2(db, pDef->zName, pDef->nArg, pDef->eFlags,
-                                    pFunc, pDef->xFunc, 0, 0, func_destroy);
+    rc = sqlite3_create_function_v2(db, pDef->zName, pDef->nArg, pDef->eFlags, pFunc, pDef->xFunc,
+                                    0, 0, func_destroy);
     /* On failure SQLite has already called func_destroy(pFunc). */
     if (rc != SQLITE_OK) {
-      *pzErrMsg = sqlite3_mprintf("invite: cannot register %s: %s",
-                                  pDef->zName, sqlite3_errmsg(db));
+      *pzErrMsg =
+          sqlite3_mprintf("invite: cannot register %s: %s", pDef->zName, sqlite3_errmsg(db));
       break;
     }
   }
@@ -188,7 +187,8 @@ int sqlite3_invite_init(sqlite3 *db, char **pzErrMsg,
     rc = emails_register(db);
     if (rc != SQLITE_OK) {
       *pzErrMsg = sqlite3_mprintf("invite: cannot register "
-                                  "invite_split_emails: %s", sqlite3_errmsg(db));
+                                  "invite_split_emails: %s",
+                                  sqlite3_errmsg(db));
     }
   }
   if (rc == SQLITE_OK) {
@@ -196,8 +196,7 @@ int sqlite3_invite_init(sqlite3 *db, char **pzErrMsg,
     rc = events_register(db, pConn, conn_release_arg);
     /* On failure SQLite has already called conn_release_arg(pConn). */
     if (rc != SQLITE_OK) {
-      *pzErrMsg = sqlite3_mprintf("invite: cannot register invite_events: %s",
-                                  sqlite3_errmsg(db));
+      *pzErrMsg = sqlite3_mprintf("invite: cannot register invite_events: %s", sqlite3_errmsg(db));
     }
   }
   if (rc == SQLITE_OK) {

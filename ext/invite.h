@@ -39,12 +39,12 @@ typedef struct InviteFunc InviteFunc;
 struct InviteConn {
   sqlite3 *db;
   int nRef;
-  char *zSchema;         /* schema chosen by invite_init(), "main" by default */
-  int bAuditKey;         /* aAuditKey holds the audit key (audit.c) */
-  int bErasing;          /* inside invite_purge()/user_forget() (retention.c) */
-  int bInstalling;       /* invite_init() is installing (invite_installing()) */
-  int eDqlite;           /* 0 not known yet, 1 plain VFS, 2 a dqlite node (dqlite.c) */
-  char *zLastError;      /* the last error raised here, for invite_last_error() */
+  char *zSchema;    /* schema chosen by invite_init(), "main" by default */
+  int bAuditKey;    /* aAuditKey holds the audit key (audit.c) */
+  int bErasing;     /* inside invite_purge()/user_forget() (retention.c) */
+  int bInstalling;  /* invite_init() is installing (invite_installing()) */
+  int eDqlite;      /* 0 not known yet, 1 plain VFS, 2 a dqlite node (dqlite.c) */
+  char *zLastError; /* the last error raised here, for invite_last_error() */
   unsigned char aAuditKey[32];
   struct {
     const char *zTemplate; /* key: address of the static SQL template */
@@ -91,10 +91,10 @@ const char *invite_type_name(int eType);
 
 /* Argument checkers: on failure they set the error result (naming the
 ** argument by position and name) and return non-zero. */
-int invite_arg_id(sqlite3_context *ctx, sqlite3_value **argv, int i,
-                  const char *zArg, sqlite3_int64 *pId);
-int invite_arg_text(sqlite3_context *ctx, sqlite3_value **argv, int i,
-                    const char *zArg, int nMax, const char **pz, int *pn);
+int invite_arg_id(sqlite3_context *ctx, sqlite3_value **argv, int i, const char *zArg,
+                  sqlite3_int64 *pId);
+int invite_arg_text(sqlite3_context *ctx, sqlite3_value **argv, int i, const char *zArg, int nMax,
+                    const char **pz, int *pn);
 
 /* Normalises the address z (z[n] is NUL) into zOut[EMAILS_MAX_ADDRESS + 1];
 ** non-zero, with the error "invalid email address '<z>': <why>" set (the
@@ -103,8 +103,8 @@ int invite_email_arg(sqlite3_context *ctx, const char *z, int n, char *zOut);
 /* Non-zero, with the error "<zWhat> <iArg> (<zName>) is not valid UTF-8
 ** (...)" or "... contains a NUL byte" set, when z[0..n) is refused; iArg 0
 ** names it "<zWhat> '<zName>'" (an option, a column). */
-int invite_text_refused(sqlite3_context *ctx, const char *z, int n,
-                        const char *zWhat, int iArg, const char *zName);
+int invite_text_refused(sqlite3_context *ctx, const char *z, int n, const char *zWhat, int iArg,
+                        const char *zName);
 
 /* ---- text.c: valid UTF-8 without NUL ---- */
 /* Offset of the first byte of z[0..n) that is NUL or not part of valid UTF-8
@@ -128,15 +128,14 @@ char *invite_sql_for_schema(const char *zTemplate, const char *zSchema);
 
 /* Runs a cached statement that returns no rows (or whose rows are ignored).
 ** On failure sets "<name>: <zWhat>: <sqlite error>" and returns the rc. */
-int invite_stmt_done(sqlite3_context *ctx, sqlite3_stmt *pStmt,
-                     const char *zWhat);
+int invite_stmt_done(sqlite3_context *ctx, sqlite3_stmt *pStmt, const char *zWhat);
 
 /* Steps the cached query zSql with id bound to ?1: 1 when it returns a row
 ** (column 0 copied as text into zOut[nOut] when zOut is given), 0 when it
 ** returns none, -1 with the error set when it fails ("cannot look up
 ** <zWhat> <id>: ..."). */
-int invite_lookup(sqlite3_context *ctx, const char *zSql, sqlite3_int64 id,
-                  const char *zWhat, char *zOut, int nOut);
+int invite_lookup(sqlite3_context *ctx, const char *zSql, sqlite3_int64 id, const char *zWhat,
+                  char *zOut, int nOut);
 
 /* ---- transactions.c ---- */
 /* Atomic verbs: invite_verb_begin() refuses to run under a statement that is
@@ -164,12 +163,12 @@ void invite_last_error_set(InviteConn *p, const char *zMsg);
 int invite_now(sqlite3_context *ctx, char zOut[20]);
 
 /* ---- json.c: a small JSON writer on sqlite3_str ---- */
-void json_open(sqlite3_str *p);                 /* "{" */
+void json_open(sqlite3_str *p);                  /* "{" */
 void json_key(sqlite3_str *p, const char *zKey); /* ,"key": */
-void json_text(sqlite3_str *p, const char *z);  /* quoted, or null */
+void json_text(sqlite3_str *p, const char *z);   /* quoted, or null */
 void json_int(sqlite3_str *p, sqlite3_int64 v);
 void json_value(sqlite3_str *p, sqlite3_value *v); /* any SQL value */
-void json_close(sqlite3_str *p);                /* "}" */
+void json_close(sqlite3_str *p);                   /* "}" */
 /* Hands the object over as the function's result, with JSON subtype; the
 ** buffer is wiped before it is freed, because results may hold keys. */
 void json_result(sqlite3_context *ctx, sqlite3_str *p);
@@ -178,22 +177,22 @@ void json_result(sqlite3_context *ctx, sqlite3_str *p);
 #define INVITE_OPT_OBJECT 101 /* a JSON object */
 typedef struct InviteOption {
   const char *zName;
-  int eType; /* SQLITE_INTEGER, SQLITE_TEXT, INVITE_OPT_FLAG or INVITE_OPT_OBJECT */
+  int eType;             /* SQLITE_INTEGER, SQLITE_TEXT, INVITE_OPT_FLAG or INVITE_OPT_OBJECT */
   sqlite3_value *pValue; /* set when present; freed by json_options_free */
 } InviteOption;
-int json_options(sqlite3_context *ctx, sqlite3_value *pJson, int iArg,
-                 InviteOption *aOpt, int nOpt);
+int json_options(sqlite3_context *ctx, sqlite3_value *pJson, int iArg, InviteOption *aOpt,
+                 int nOpt);
 void json_options_free(InviteOption *aOpt, int nOpt);
 /* A text option: at most nMax bytes, no NUL; bHeader: it may reach an email
 ** header, so no CR/LF or other control character. *pz stays NULL when the
 ** option is absent. Non-zero, with the error set, when refused. */
-int json_option_text(sqlite3_context *ctx, InviteOption *pOpt, int nMax,
-                     int bHeader, const char **pz, int *pn);
+int json_option_text(sqlite3_context *ctx, InviteOption *pOpt, int nMax, int bHeader,
+                     const char **pz, int *pn);
 
 /* ---- keys.c ---- */
-#define KEYS_RAW_BYTES 32   /* 256 bits from randombytes_buf */
-#define KEYS_TEXT_CHARS 43  /* URL-safe base64 without padding */
-#define KEYS_HASH_BYTES 32  /* BLAKE2b-256 */
+#define KEYS_RAW_BYTES 32  /* 256 bits from randombytes_buf */
+#define KEYS_TEXT_CHARS 43 /* URL-safe base64 without padding */
+#define KEYS_HASH_BYTES 32 /* BLAKE2b-256 */
 /* Makes a fresh key: zKey (KEYS_TEXT_CHARS+1 bytes) and its hash. */
 int keys_generate(char *zKey, unsigned char *aHash);
 /* Checks zKey's length and alphabet and hashes it; 0 on success, otherwise
@@ -220,7 +219,8 @@ int emails_register(sqlite3 *db);
 ** KEY_METADATA_MAX_BYTES). Declare them with KEY_OPTIONS in the verb's
 ** option array; key_options_read() checks them. */
 #define KEY_METADATA_MAX_BYTES 4096
-#define KEY_OPTIONS {"send_email", INVITE_OPT_FLAG, 0}, {"metadata", INVITE_OPT_OBJECT, 0}
+#define KEY_OPTIONS                                                                                \
+  {"send_email", INVITE_OPT_FLAG, 0}, { "metadata", INVITE_OPT_OBJECT, 0 }
 typedef struct KeyOptions {
   int bSendEmail;
   const char *zMetadata; /* 0 when not given; points into the option */
@@ -238,8 +238,8 @@ int key_option_days(sqlite3_context *ctx, InviteOption *pOpt, sqlite3_int64 *pDa
 ** NULL) bound: the caller binds the rest and steps it. NULL with the error
 ** set. */
 sqlite3_stmt *invite_key_insert(sqlite3_context *ctx, const char *zSql, char *zKey,
-                                unsigned char *aHash, sqlite3_int64 iInviter,
-                                sqlite3_int64 iUser, const char *zEmail);
+                                unsigned char *aHash, sqlite3_int64 iInviter, sqlite3_int64 iUser,
+                                const char *zEmail);
 /* url = zBase + ("?" or "&") + "key=" + zKey; the caller wipes and frees it
 ** (sqlite3_free). NULL when out of memory. */
 char *invite_url(const char *zBase, const char *zKey);
@@ -247,15 +247,15 @@ char *invite_url(const char *zBase, const char *zKey);
 ** kind zKind queued, the commit, then the {"id","key","url","expires_at"}
 ** result. Non-zero, with the error set, when any step fails (the caller
 ** rolls back). */
-int invite_key_finish(sqlite3_context *ctx, InviteTx *pTx, const char *zKind,
-                      sqlite3_int64 iInvite, const char *zBase,
-                      const char *zKey, const char *zExpires, const KeyOptions *pKey);
+int invite_key_finish(sqlite3_context *ctx, InviteTx *pTx, const char *zKind, sqlite3_int64 iInvite,
+                      const char *zBase, const char *zKey, const char *zExpires,
+                      const KeyOptions *pKey);
 /* ---- macro_sql.c: macro_expand() and the template check ---- */
 /* Expands zText with the sorted values a[] into a NUL-terminated string the
 ** caller frees with sqlite3_free (*pnOut bytes before the NUL), bounded by
 ** SQLITE_LIMIT_LENGTH. NULL with the error "<name>: <zWhat><why>" set. */
-char *macro_render(sqlite3_context *ctx, const char *zWhat, const char *zText,
-                   size_t nText, const MacroValue *a, size_t n, size_t *pnOut);
+char *macro_render(sqlite3_context *ctx, const char *zWhat, const char *zText, size_t nText,
+                   const MacroValue *a, size_t n, size_t *pnOut);
 
 /* ---- outbox.c: rendered emails waiting for tools/invite-mail ---- */
 /* zKind is a template kind: TEMPLATE_KINDS in the generated sql_kinds.h,
@@ -269,25 +269,22 @@ typedef struct OutboxMacro {
 ** zSecret (the one-time key, or NULL) is scrubbed from the stored subject and
 ** body once the email is sent. iInvite may be 0. Returns SQLITE_OK, or an
 ** error code with the function's error result set. */
-int outbox_enqueue(sqlite3_context *ctx, const char *zKind,
-                   sqlite3_int64 iBusiness, sqlite3_int64 iInvite,
-                   const char *zTo, const char *zToName,
+int outbox_enqueue(sqlite3_context *ctx, const char *zKind, sqlite3_int64 iBusiness,
+                   sqlite3_int64 iInvite, const char *zTo, const char *zToName,
                    const OutboxMacro *aMacro, int nMacro, const char *zSecret);
 /* The invitation email of invite iInvite: gathers every macro of the
 ** design from the invite (names, business, app, role, session, expiry) and
 ** calls outbox_enqueue() for the invite's email address. A session invite
 ** without an email queues nothing. */
-int outbox_enqueue_invite(sqlite3_context *ctx, const char *zKind,
-                          sqlite3_int64 iInvite, const char *zKey,
-                          const char *zUrl);
+int outbox_enqueue_invite(sqlite3_context *ctx, const char *zKind, sqlite3_int64 iInvite,
+                          const char *zKey, const char *zUrl);
 
 /* ---- audit.c: the hash-chained audit log (sql/audit.sql) ---- */
 /* Appends one event inside the transaction already open (a trigger-less
 ** event: a refusal the verb has rolled back). zDetail is a JSON object or
 ** NULL; iActor 0 means no actor. */
-int audit_append_row(sqlite3_context *ctx, sqlite3_int64 iActor,
-                     const char *zAction, const char *zSubject,
-                     const char *zDetail);
+int audit_append_row(sqlite3_context *ctx, sqlite3_int64 iActor, const char *zAction,
+                     const char *zSubject, const char *zDetail);
 /* The same in a write of its own: BEGIN IMMEDIATE in autocommit, a
 ** SAVEPOINT inside the caller's transaction. */
 int audit_record(sqlite3_context *ctx, sqlite3_int64 iActor, const char *zAction,
@@ -314,9 +311,9 @@ typedef enum InviteRuleKind {
   RULE_GUEST_SOURCE
 } InviteRuleKind;
 typedef struct InviteRule {
-  const char *zName;     /* "invites.seat_limit" */
-  InviteRuleKind eKind;  /* what the verbs explain it as */
-  const char *zAudit;    /* the reason of its invite.refused event, or 0 */
+  const char *zName;    /* "invites.seat_limit" */
+  InviteRuleKind eKind; /* what the verbs explain it as */
+  const char *zAudit;   /* the reason of its invite.refused event, or 0 */
 } InviteRule;
 char *rule_refusal(sqlite3 *db, const char *const *azPrefix, const InviteRule **ppRule);
 
@@ -347,16 +344,14 @@ int events_register(sqlite3 *db, InviteConn *pConn, void (*xDestroy)(void *));
 /* ---- security.c: rate limits and the failed-redemption defence ---- */
 /* 1 when zSource is refused (zUntil: until when), 0 when not, -1 on error
 ** (result set). */
-int security_source_blocked(sqlite3_context *ctx, const char *zSource,
-                            char zUntil[20]);
+int security_source_blocked(sqlite3_context *ctx, const char *zSource, char zUntil[20]);
 /* Audits a refused attempt from a blocked source, inside the open
 ** transaction. */
-int security_note_blocked(sqlite3_context *ctx, const char *zSource,
-                          const char *zUntil);
+int security_note_blocked(sqlite3_context *ctx, const char *zSource, const char *zUntil);
 /* Counts (and audits) one failed redemption, in a write of its own, after
 ** the verb rolled back; zSource may be NULL (audited, not counted). */
-int security_record_failure(sqlite3_context *ctx, const char *zSource,
-                            const char *zReason, sqlite3_int64 iInvite);
+int security_record_failure(sqlite3_context *ctx, const char *zSource, const char *zReason,
+                            sqlite3_int64 iInvite);
 /* Writes the failures this process kept for this database file (failures
 ** recorded inside a caller's transaction, which it may roll back) that the
 ** log does not hold; forgets them when in autocommit. */
@@ -365,8 +360,7 @@ int security_ledger_flush(sqlite3_context *ctx);
 void security_explain_rate_limit(sqlite3_context *ctx, sqlite3_int64 iInviter,
                                  sqlite3_int64 iBusiness);
 /* Audits a refused invite_create (seat or rate limit) after the rollback. */
-int security_record_refusal(sqlite3_context *ctx, sqlite3_int64 iInviter,
-                            const char *zReason, sqlite3_int64 iSub,
-                            sqlite3_int64 iRole, const char *zEmail);
+int security_record_refusal(sqlite3_context *ctx, sqlite3_int64 iInviter, const char *zReason,
+                            sqlite3_int64 iSub, sqlite3_int64 iRole, const char *zEmail);
 
 #endif /* INVITE_H */

@@ -59,9 +59,7 @@ void json_text(sqlite3_str *p, const char *z) {
   }
 }
 
-void json_int(sqlite3_str *p, sqlite3_int64 v) {
-  sqlite3_str_appendf(p, "%lld", v);
-}
+void json_int(sqlite3_str *p, sqlite3_int64 v) { sqlite3_str_appendf(p, "%lld", v); }
 
 void json_value(sqlite3_str *p, sqlite3_value *v) {
   switch (sqlite3_value_type(v)) {
@@ -100,13 +98,12 @@ static const char SQL_OPTIONS[] =
     "SELECT key, value, type FROM json_each(?1) WHERE json_type(?1) = 'object'";
 static const char SQL_OPTIONS_VALID[] = "SELECT json_valid(?1), json_type(?1)";
 
-int json_options(sqlite3_context *ctx, sqlite3_value *pJson, int iArg,
-                 InviteOption *aOpt, int nOpt) {
+int json_options(sqlite3_context *ctx, sqlite3_value *pJson, int iArg, InviteOption *aOpt,
+                 int nOpt) {
   for (int i = 0; i < nOpt; i++) aOpt[i].pValue = 0;
   if (sqlite3_value_type(pJson) == SQLITE_NULL) return SQLITE_OK;
   if (sqlite3_value_type(pJson) != SQLITE_TEXT) {
-    invite_errorf(ctx, SQLITE_MISMATCH,
-                  "argument %d (options) must be a JSON object", iArg);
+    invite_errorf(ctx, SQLITE_MISMATCH, "argument %d (options) must be a JSON object", iArg);
     return SQLITE_MISMATCH;
   }
   const char *zJson = (const char *)sqlite3_value_text(pJson);
@@ -121,15 +118,12 @@ int json_options(sqlite3_context *ctx, sqlite3_value *pJson, int iArg,
   sqlite3_stmt *pCheck = invite_stmt(ctx, SQL_OPTIONS_VALID);
   if (pCheck == 0) return SQLITE_ERROR;
   sqlite3_bind_value(pCheck, 1, pJson);
-  int bObject = sqlite3_step(pCheck) == SQLITE_ROW &&
-                sqlite3_column_int(pCheck, 0) &&
+  int bObject = sqlite3_step(pCheck) == SQLITE_ROW && sqlite3_column_int(pCheck, 0) &&
                 sqlite3_column_text(pCheck, 1) &&
-                strcmp((const char *)sqlite3_column_text(pCheck, 1),
-                       "object") == 0;
+                strcmp((const char *)sqlite3_column_text(pCheck, 1), "object") == 0;
   sqlite3_reset(pCheck);
   if (!bObject) {
-    invite_errorf(ctx, SQLITE_MISMATCH,
-                  "argument %d (options) must be a JSON object", iArg);
+    invite_errorf(ctx, SQLITE_MISMATCH, "argument %d (options) must be a JSON object", iArg);
     return SQLITE_MISMATCH;
   }
   /* SQLite's JSON decoder cuts a string at an escaped NUL ("c\u0000hidden"
@@ -140,7 +134,8 @@ int json_options(sqlite3_context *ctx, sqlite3_value *pJson, int iArg,
     if (zJson[k + 1] == 'u' && strncmp(zJson + k + 2, "0000", 4) == 0) {
       invite_errorf(ctx, SQLITE_MISMATCH,
                     "argument %d (options) contains \\u0000 (a NUL character) "
-                    "at byte %d", iArg, k);
+                    "at byte %d",
+                    iArg, k);
       return SQLITE_MISMATCH;
     }
     k++; /* the escaped character: "\\\\u0000" is a backslash, then u0000 */
@@ -172,8 +167,8 @@ int json_options(sqlite3_context *ctx, sqlite3_value *pJson, int iArg,
     const char *zWant;
     if (aOpt[i].eType == INVITE_OPT_FLAG) {
       sqlite3_int64 v = sqlite3_column_int64(pStmt, 1);
-      bOk = strcmp(zType, "true") == 0 || strcmp(zType, "false") == 0 ||
-            (bInt && (v == 0 || v == 1));
+      bOk =
+          strcmp(zType, "true") == 0 || strcmp(zType, "false") == 0 || (bInt && (v == 0 || v == 1));
       zWant = "true or false";
     } else if (aOpt[i].eType == SQLITE_INTEGER) {
       bOk = bInt;
@@ -187,12 +182,10 @@ int json_options(sqlite3_context *ctx, sqlite3_value *pJson, int iArg,
     }
     if (!bOk) {
       if (bInt || strcmp(zType, "real") == 0) {
-        invite_errorf(ctx, SQLITE_MISMATCH, "option '%q' must be %s, got %s %s",
-                      zKey, zWant, zType,
+        invite_errorf(ctx, SQLITE_MISMATCH, "option '%q' must be %s, got %s %s", zKey, zWant, zType,
                       (const char *)sqlite3_column_text(pStmt, 1));
       } else {
-        invite_errorf(ctx, SQLITE_MISMATCH, "option '%q' must be %s, got %s",
-                      zKey, zWant, zType);
+        invite_errorf(ctx, SQLITE_MISMATCH, "option '%q' must be %s, got %s", zKey, zWant, zType);
       }
       rc = SQLITE_MISMATCH;
       break;
@@ -215,8 +208,8 @@ int json_options(sqlite3_context *ctx, sqlite3_value *pJson, int iArg,
   return SQLITE_OK;
 }
 
-int json_option_text(sqlite3_context *ctx, InviteOption *pOpt, int nMax,
-                     int bHeader, const char **pz, int *pn) {
+int json_option_text(sqlite3_context *ctx, InviteOption *pOpt, int nMax, int bHeader,
+                     const char **pz, int *pn) {
   *pz = 0;
   if (pn) *pn = 0;
   if (pOpt->pValue == 0) return 0;
@@ -227,8 +220,8 @@ int json_option_text(sqlite3_context *ctx, InviteOption *pOpt, int nMax,
     return 1;
   }
   if (n > nMax) {
-    invite_errorf(ctx, SQLITE_TOOBIG, "option '%s' is too long: %d bytes, at most %d",
-                  pOpt->zName, n, nMax);
+    invite_errorf(ctx, SQLITE_TOOBIG, "option '%s' is too long: %d bytes, at most %d", pOpt->zName,
+                  n, nMax);
     return 1;
   }
   if (invite_text_refused(ctx, z, n, "option", 0, pOpt->zName)) return 1;

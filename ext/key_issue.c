@@ -17,8 +17,8 @@
 #include <string.h>
 
 sqlite3_stmt *invite_key_insert(sqlite3_context *ctx, const char *zSql, char *zKey,
-                                unsigned char *aHash, sqlite3_int64 iInviter,
-                                sqlite3_int64 iUser, const char *zEmail) {
+                                unsigned char *aHash, sqlite3_int64 iInviter, sqlite3_int64 iUser,
+                                const char *zEmail) {
   if (keys_generate(zKey, aHash)) {
     invite_errorf(ctx, SQLITE_ERROR, "cannot make a key");
     return 0;
@@ -34,13 +34,12 @@ sqlite3_stmt *invite_key_insert(sqlite3_context *ctx, const char *zSql, char *zK
 
 /* url = base_url + ("?" or "&") + "key=" + key */
 char *invite_url(const char *zBase, const char *zKey) {
-  return sqlite3_mprintf("%s%skey=%s", zBase, strchr(zBase, '?') ? "&" : "?",
-                         zKey);
+  return sqlite3_mprintf("%s%skey=%s", zBase, strchr(zBase, '?') ? "&" : "?", zKey);
 }
 
 /* The result {"id","key","url","expires_at"} of a verb that made a key. */
-static void key_result(sqlite3_context *ctx, sqlite3_int64 id, const char *zKey,
-                       const char *zUrl, const char *zExpires) {
+static void key_result(sqlite3_context *ctx, sqlite3_int64 id, const char *zKey, const char *zUrl,
+                       const char *zExpires) {
   sqlite3_str *p = sqlite3_str_new(sqlite3_context_db_handle(ctx));
   json_open(p);
   json_key(p, "id"), json_int(p, id);
@@ -51,9 +50,9 @@ static void key_result(sqlite3_context *ctx, sqlite3_int64 id, const char *zKey,
   json_result(ctx, p);
 }
 
-int invite_key_finish(sqlite3_context *ctx, InviteTx *pTx, const char *zKind,
-                      sqlite3_int64 iInvite, const char *zBase,
-                      const char *zKey, const char *zExpires, const KeyOptions *pKey) {
+int invite_key_finish(sqlite3_context *ctx, InviteTx *pTx, const char *zKind, sqlite3_int64 iInvite,
+                      const char *zBase, const char *zKey, const char *zExpires,
+                      const KeyOptions *pKey) {
   char *zLink = invite_url(zBase, zKey);
   if (zLink == 0) {
     sqlite3_result_error_nomem(ctx);
@@ -62,7 +61,8 @@ int invite_key_finish(sqlite3_context *ctx, InviteTx *pTx, const char *zKind,
   /* The email goes in the same transaction: no invite without it, unless
   ** the application said it delivers the key itself. */
   int rc = key_options_store(ctx, pKey, iInvite);
-  if (rc == SQLITE_OK && pKey->bSendEmail) rc = outbox_enqueue_invite(ctx, zKind, iInvite, zKey, zLink);
+  if (rc == SQLITE_OK && pKey->bSendEmail)
+    rc = outbox_enqueue_invite(ctx, zKind, iInvite, zKey, zLink);
   if (rc == SQLITE_OK) rc = invite_verb_end(ctx, pTx, 1);
   if (rc == SQLITE_OK) key_result(ctx, iInvite, zKey, zLink, zExpires);
   sodium_memzero(zLink, strlen(zLink));

@@ -44,8 +44,8 @@ int key_options_read(sqlite3_context *ctx, InviteOption *aTwo, KeyOptions *p) {
   if (aTwo[1].pValue) {
     int n = sqlite3_value_bytes(aTwo[1].pValue);
     if (n > KEY_METADATA_MAX_BYTES) {
-      invite_errorf(ctx, SQLITE_CONSTRAINT, "option 'metadata' is %d bytes, at most %d",
-                    n, KEY_METADATA_MAX_BYTES);
+      invite_errorf(ctx, SQLITE_CONSTRAINT, "option 'metadata' is %d bytes, at most %d", n,
+                    KEY_METADATA_MAX_BYTES);
       return 1;
     }
     p->zMetadata = (const char *)sqlite3_value_text(aTwo[1].pValue);

@@ -25,14 +25,13 @@ int keys_generate(char *zKey, unsigned char *aHash) {
 }
 
 static int keys_is_alphabet(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-         (c >= '0' && c <= '9') || c == '-' || c == '_';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_';
 }
 
 const char *keys_hash_text(const char *zKey, int nKey, unsigned char *aHash) {
   if (nKey != KEYS_TEXT_CHARS) {
-    return nKey < KEYS_TEXT_CHARS ? "malformed key: too short"
-                                  : "malformed key: too long";
+    return nKey < KEYS_TEXT_CHARS ? "malformed key: too short" : "malformed key: too long";
   }
   for (int i = 0; i < nKey; i++) {
     if (!keys_is_alphabet((unsigned char)zKey[i])) {
@@ -42,8 +41,8 @@ const char *keys_hash_text(const char *zKey, int nKey, unsigned char *aHash) {
   unsigned char aRaw[KEYS_RAW_BYTES];
   size_t nRaw = 0;
   const char *zEnd = 0;
-  int rc = sodium_base642bin(aRaw, sizeof aRaw, zKey, (size_t)nKey, 0, &nRaw,
-                             &zEnd, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  int rc = sodium_base642bin(aRaw, sizeof aRaw, zKey, (size_t)nKey, 0, &nRaw, &zEnd,
+                             sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   /* 43 characters carry 258 bits: the last 2 must be zero (canonical form),
   ** which libsodium checks; anything else is not a key we made. */
   if (rc != 0 || nRaw != KEYS_RAW_BYTES || zEnd != zKey + nKey) {

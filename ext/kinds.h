@@ -70,8 +70,7 @@ const InviteKind *invite_kind(const char *zName);
 ** reported as it is; a refusal gets pKind's details, else the trigger's
 ** message without its rule name and table prefix. Returns the audit
 ** reason of the rule ("seat_limit"), or 0. */
-const char *invite_explain(sqlite3_context *ctx, const InviteKind *pKind,
-                           const InviteAsk *pAsk);
+const char *invite_explain(sqlite3_context *ctx, const InviteKind *pKind, const InviteAsk *pAsk);
 
 /* (outbox.c) xMail of a kind addressed to a person: the invitee's names, zRole and
 ** the subscription's app. */

@@ -34,8 +34,9 @@ int sqlite3_invite_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines
 /* The tables DESIGN.md gives the application; every other table of the
 ** schema is the extension's own. */
 static const char *const azApplicationTable[] = {
-    "businesses", "apps", "subscriptions", "roles", "users", "account_managers",
-    "members", "security_profiles", "portals", "sessions", "settings", "guest_sources"};
+    "businesses",       "apps",         "subscriptions",     "roles",   "users",
+    "account_managers", "members",      "security_profiles", "portals", "sessions",
+    "settings",         "guest_sources"};
 
 typedef struct LawObject {
   char *zType, *zName, *zTable, *zSql;
@@ -44,9 +45,9 @@ typedef struct LawObject {
 static struct {
   int bBuilt;
   int nObj;
-  LawObject *aObj;      /* triggers, views and indexes of the reference */
+  LawObject *aObj; /* triggers, views and indexes of the reference */
   int nOwn;
-  char **azOwn;         /* the extension's own tables */
+  char **azOwn; /* the extension's own tables */
 } law;
 
 /* The reference lives as long as the extension is loaded: SQLite unloads
@@ -90,8 +91,8 @@ static int law_reference(void) {
     sqlite3_stmt *pHave = 0;
     int bHave = 0;
     if (rc == SQLITE_OK) {
-      rc = sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_function_list WHERE name = 'invite_audit_hash'",
-                              -1, &pHave, 0);
+      rc = sqlite3_prepare_v2(
+          db, "SELECT 1 FROM pragma_function_list WHERE name = 'invite_audit_hash'", -1, &pHave, 0);
       bHave = rc == SQLITE_OK && sqlite3_step(pHave) == SQLITE_ROW;
       sqlite3_finalize(pHave);
     }
@@ -100,9 +101,11 @@ static int law_reference(void) {
     if (rc == SQLITE_OK) rc = schema_install_reference(db);
     sqlite3_stmt *p = 0;
     if (rc == SQLITE_OK) {
-      rc = sqlite3_prepare_v2(db,
+      rc = sqlite3_prepare_v2(
+          db,
           "SELECT type, name, tbl_name, sql FROM sqlite_schema"
-          " WHERE sql IS NOT NULL AND type IN ('table', 'trigger', 'view', 'index')", -1, &p, 0);
+          " WHERE sql IS NOT NULL AND type IN ('table', 'trigger', 'view', 'index')",
+          -1, &p, 0);
     }
     while (rc == SQLITE_OK && sqlite3_step(p) == SQLITE_ROW) {
       const char *zType = (const char *)sqlite3_column_text(p, 0);
@@ -110,21 +113,33 @@ static int law_reference(void) {
         const char *zName = (const char *)sqlite3_column_text(p, 1);
         if (is_application_table(zName)) continue;
         char **az = sqlite3_realloc64(law.azOwn, (law.nOwn + 1) * sizeof(char *));
-        if (az == 0) { rc = SQLITE_NOMEM; break; }
+        if (az == 0) {
+          rc = SQLITE_NOMEM;
+          break;
+        }
         law.azOwn = az;
-        if ((az[law.nOwn] = dup((const unsigned char *)zName)) == 0) { rc = SQLITE_NOMEM; break; }
+        if ((az[law.nOwn] = dup((const unsigned char *)zName)) == 0) {
+          rc = SQLITE_NOMEM;
+          break;
+        }
         law.nOwn++;
         continue;
       }
       LawObject *a = sqlite3_realloc64(law.aObj, (law.nObj + 1) * sizeof(LawObject));
-      if (a == 0) { rc = SQLITE_NOMEM; break; }
+      if (a == 0) {
+        rc = SQLITE_NOMEM;
+        break;
+      }
       law.aObj = a;
       LawObject *o = &a[law.nObj];
       o->zType = dup(sqlite3_column_text(p, 0));
       o->zName = dup(sqlite3_column_text(p, 1));
       o->zTable = dup(sqlite3_column_text(p, 2));
       o->zSql = dup(sqlite3_column_text(p, 3));
-      if (!o->zType || !o->zName || !o->zTable || !o->zSql) { rc = SQLITE_NOMEM; break; }
+      if (!o->zType || !o->zName || !o->zTable || !o->zSql) {
+        rc = SQLITE_NOMEM;
+        break;
+      }
       law.nObj++;
     }
     sqlite3_finalize(p);
@@ -166,9 +181,9 @@ char *law_diff(sqlite3_context *ctx, const char *zSchema, int *pIntact) {
     return 0;
   }
   sqlite3 *db = sqlite3_context_db_handle(ctx);
-  char *zSql = sqlite3_mprintf(
-      "SELECT type, name, tbl_name, sql FROM \"%w\".sqlite_schema"
-      " WHERE type IN ('trigger', 'view', 'index') AND sql IS NOT NULL", zSchema);
+  char *zSql = sqlite3_mprintf("SELECT type, name, tbl_name, sql FROM \"%w\".sqlite_schema"
+                               " WHERE type IN ('trigger', 'view', 'index') AND sql IS NOT NULL",
+                               zSchema);
   sqlite3_stmt *p = 0;
   int rc = zSql ? sqlite3_prepare_v2(db, zSql, -1, &p, 0) : SQLITE_NOMEM;
   sqlite3_free(zSql);
@@ -199,7 +214,10 @@ char *law_diff(sqlite3_context *ctx, const char *zSchema, int *pIntact) {
         int *am = sqlite3_realloc64(aAddedMark, nAlloc * sizeof(int));
         if (az) azAdded = az;
         if (am) aAddedMark = am;
-        if (!az || !am) { rc = SQLITE_NOMEM; break; }
+        if (!az || !am) {
+          rc = SQLITE_NOMEM;
+          break;
+        }
       }
       aAddedMark[nAdded] = LAW_ADDED;
       if ((azAdded[nAdded++] = dup((const unsigned char *)zName)) == 0) rc = SQLITE_NOMEM;
@@ -252,7 +270,9 @@ int law_drop_added(sqlite3_context *ctx, const char *zSchema) {
     const char *zTable = (const char *)sqlite3_column_text(p, 1);
     int bOurs = 0;
     for (int i = 0; i < law.nObj; i++) {
-      if (strcmp(law.aObj[i].zType, "trigger") == 0 && sqlite3_stricmp(law.aObj[i].zName, zName) == 0) bOurs = 1;
+      if (strcmp(law.aObj[i].zType, "trigger") == 0 &&
+          sqlite3_stricmp(law.aObj[i].zName, zName) == 0)
+        bOurs = 1;
     }
     if (!bOurs && is_own_table(zTable)) {
       sqlite3_str_appendf(pDrop, "DROP TRIGGER \"%w\".\"%w\";", zSchema, zName);

@@ -12,13 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define M(name) {name, sizeof(name) - 1, "", 0}
+#define M(name)                                                                                    \
+  { name, sizeof(name) - 1, "", 0 }
 /* Sorted by name (memcmp order): macro_lookup() searches it. */
 const MacroValue macro_known[] = {
-    M("APP_NAME"),    M("BUSINESS_NAME"),   M("COMMENTS"),   M("DAYS_LEFT"),
-    M("EMAIL"),       M("EXPIRES_AT"),      M("FIRST_NAME"), M("INVITER_NAME"),
-    M("LAST_NAME"),   M("ROLE_NAME"),       M("SESSION_KEY"),
-    M("SESSION_KEY_URL"), M("USER_NAME"),
+    M("APP_NAME"),    M("BUSINESS_NAME"),   M("COMMENTS"),     M("DAYS_LEFT"), M("EMAIL"),
+    M("EXPIRES_AT"),  M("FIRST_NAME"),      M("INVITER_NAME"), M("LAST_NAME"), M("ROLE_NAME"),
+    M("SESSION_KEY"), M("SESSION_KEY_URL"), M("USER_NAME"),
 };
 #undef M
 const size_t macro_known_count = sizeof macro_known / sizeof macro_known[0];
@@ -29,9 +29,7 @@ static int is_name_char(unsigned char c) {
 
 /* Lower-case letters are scanned too, only to report %first_name% as a bad
 ** name instead of as a lone '%'. */
-static int is_loose_name_char(unsigned char c) {
-  return is_name_char(c) || (c >= 'a' && c <= 'z');
-}
+static int is_loose_name_char(unsigned char c) { return is_name_char(c) || (c >= 'a' && c <= 'z'); }
 
 int macro_name_valid(const char *z, size_t n) {
   if (n == 0 || n > MACRO_MAX_NAME) return 0;
@@ -52,8 +50,7 @@ static int value_cmp(const void *pA, const void *pB) {
   return name_cmp(a->zName, a->nName, b->zName, b->nName);
 }
 
-static void error_name(MacroError *pErr, int eCode, size_t iByte,
-                       const char *zName, size_t nName) {
+static void error_name(MacroError *pErr, int eCode, size_t iByte, const char *zName, size_t nName) {
   pErr->eCode = eCode;
   pErr->iByte = iByte;
   pErr->nMax = 0;
@@ -75,8 +72,8 @@ int macro_sort(MacroValue *a, size_t n, MacroError *pErr) {
   return MACRO_OK;
 }
 
-static const MacroValue *macro_lookup(const MacroValue *a, size_t n,
-                                      const char *zName, size_t nName) {
+static const MacroValue *macro_lookup(const MacroValue *a, size_t n, const char *zName,
+                                      size_t nName) {
   size_t lo = 0, hi = n;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
@@ -93,9 +90,8 @@ static const MacroValue *macro_lookup(const MacroValue *a, size_t n,
 
 /* One token starting at zText[i], which is '%'. On success sets *piNext
 ** past the token and *ppVal to the macro's value, or to NULL for "%%". */
-static int macro_next(const char *zText, size_t nText, size_t i,
-                      const MacroValue *a, size_t n, size_t *piNext,
-                      const MacroValue **ppVal, MacroError *pErr) {
+static int macro_next(const char *zText, size_t nText, size_t i, const MacroValue *a, size_t n,
+                      size_t *piNext, const MacroValue **ppVal, MacroError *pErr) {
   if (i + 1 < nText && zText[i + 1] == '%') {
     *piNext = i + 2;
     *ppVal = 0;
@@ -134,8 +130,8 @@ static int macro_next(const char *zText, size_t nText, size_t i,
   return MACRO_OK;
 }
 
-int macro_measure(const char *zText, size_t nText, const MacroValue *a,
-                  size_t n, size_t nMax, size_t *pnOut, MacroError *pErr) {
+int macro_measure(const char *zText, size_t nText, const MacroValue *a, size_t n, size_t nMax,
+                  size_t *pnOut, MacroError *pErr) {
   size_t nOut = 0, i = 0;
   pErr->eCode = MACRO_OK;
   while (i < nText) {
@@ -146,8 +142,7 @@ int macro_measure(const char *zText, size_t nText, const MacroValue *a,
     if (zPct == 0) break;
     size_t iNext;
     const MacroValue *pVal;
-    int rc = macro_next(zText, nText, (size_t)(zPct - zText), a, n, &iNext,
-                        &pVal, pErr);
+    int rc = macro_next(zText, nText, (size_t)(zPct - zText), a, n, &iNext, &pVal, pErr);
     if (rc) return rc;
     size_t nAdd = pVal ? pVal->nValue : 1;
     if (nAdd > nMax - nOut) goto toobig;
@@ -165,8 +160,7 @@ toobig:
   return MACRO_TOOBIG;
 }
 
-void macro_write(const char *zText, size_t nText, const MacroValue *a,
-                 size_t n, char *zOut) {
+void macro_write(const char *zText, size_t nText, const MacroValue *a, size_t n, char *zOut) {
   size_t i = 0;
   MacroError err;
   while (i < nText) {
@@ -178,8 +172,7 @@ void macro_write(const char *zText, size_t nText, const MacroValue *a,
     size_t iNext;
     const MacroValue *pVal;
     /* macro_measure() accepted this text: no error is possible here. */
-    if (macro_next(zText, nText, (size_t)(zPct - zText), a, n, &iNext, &pVal,
-                   &err)) {
+    if (macro_next(zText, nText, (size_t)(zPct - zText), a, n, &iNext, &pVal, &err)) {
       return;
     }
     if (pVal) {
@@ -197,31 +190,22 @@ char *macro_message(const MacroError *pErr, char *zBuf, size_t nBuf) {
   size_t iByte = pErr->iByte;
   switch (pErr->eCode) {
   case MACRO_OK: snprintf(zBuf, nBuf, "no error"); break;
-  case MACRO_UNKNOWN:
-    snprintf(zBuf, nBuf, "unknown macro %%%s%% at byte %zu", zName, iByte);
-    break;
+  case MACRO_UNKNOWN: snprintf(zBuf, nBuf, "unknown macro %%%s%% at byte %zu", zName, iByte); break;
   case MACRO_UNTERMINATED:
     snprintf(zBuf, nBuf, "unterminated macro %%%s at byte %zu", zName, iByte);
     break;
   case MACRO_LONE:
-    snprintf(zBuf, nBuf, "lone '%%' at byte %zu (write %%%% for a percent sign)",
-             iByte);
+    snprintf(zBuf, nBuf, "lone '%%' at byte %zu (write %%%% for a percent sign)", iByte);
     break;
   case MACRO_BAD_NAME:
-    snprintf(zBuf, nBuf,
-             "invalid macro name %%%s%% at byte %zu (use A-Z, 0-9 and _)",
-             zName, iByte);
+    snprintf(zBuf, nBuf, "invalid macro name %%%s%% at byte %zu (use A-Z, 0-9 and _)", zName,
+             iByte);
     break;
   case MACRO_LONG_NAME:
-    snprintf(zBuf, nBuf, "macro name longer than %d bytes at byte %zu",
-             MACRO_MAX_NAME, iByte);
+    snprintf(zBuf, nBuf, "macro name longer than %d bytes at byte %zu", MACRO_MAX_NAME, iByte);
     break;
-  case MACRO_TOOBIG:
-    snprintf(zBuf, nBuf, "result longer than %zu bytes", pErr->nMax);
-    break;
-  case MACRO_DUPLICATE:
-    snprintf(zBuf, nBuf, "macro %s given twice", zName);
-    break;
+  case MACRO_TOOBIG: snprintf(zBuf, nBuf, "result longer than %zu bytes", pErr->nMax); break;
+  case MACRO_DUPLICATE: snprintf(zBuf, nBuf, "macro %s given twice", zName); break;
   default: snprintf(zBuf, nBuf, "error %d", pErr->eCode); break;
   }
   return zBuf;

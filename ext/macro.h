@@ -62,14 +62,13 @@ int macro_sort(MacroValue *a, size_t n, MacroError *pErr);
 /* Checks zText against the sorted values a[] and sets *pnOut to the size of
 ** the expansion (no terminator counted). Fails with MACRO_TOOBIG when that
 ** would exceed nMax. Returns MACRO_OK or the error, described in *pErr. */
-int macro_measure(const char *zText, size_t nText, const MacroValue *a,
-                  size_t n, size_t nMax, size_t *pnOut, MacroError *pErr);
+int macro_measure(const char *zText, size_t nText, const MacroValue *a, size_t n, size_t nMax,
+                  size_t *pnOut, MacroError *pErr);
 
 /* Writes the expansion into zOut, which holds the *pnOut bytes that
 ** macro_measure() reported for the same arguments (it must have returned
 ** MACRO_OK). Writes no terminator. */
-void macro_write(const char *zText, size_t nText, const MacroValue *a,
-                 size_t n, char *zOut);
+void macro_write(const char *zText, size_t nText, const MacroValue *a, size_t n, char *zOut);
 
 /* The macros templates may use (design, section 4), sorted, values "". */
 extern const MacroValue macro_known[];

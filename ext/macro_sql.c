@@ -41,8 +41,7 @@ static void macro_set_free(void *p) {
 }
 
 static const char SQL_VALUES_TYPE[] = "SELECT json_valid(?1), json_type(?1)";
-static const char SQL_VALUES[] =
-    "SELECT key, value, type FROM json_each(?1)";
+static const char SQL_VALUES[] = "SELECT key, value, type FROM json_each(?1)";
 
 /* Reads the values object into a MacroSet, or sets the error and returns
 ** NULL. Entries are gathered in a growing buffer of (offset, length)
@@ -50,8 +49,7 @@ static const char SQL_VALUES[] =
 static MacroSet *macro_set_read(sqlite3_context *ctx, sqlite3_value *pJson) {
   int eType = sqlite3_value_type(pJson);
   if (eType != SQLITE_TEXT) {
-    invite_errorf(ctx, SQLITE_MISMATCH,
-                  "argument 2 (values) must be a JSON object, got %s",
+    invite_errorf(ctx, SQLITE_MISMATCH, "argument 2 (values) must be a JSON object, got %s",
                   invite_type_name(eType));
     return 0;
   }
@@ -71,8 +69,7 @@ static MacroSet *macro_set_read(sqlite3_context *ctx, sqlite3_value *pJson) {
     return 0;
   }
   if (strcmp(zType, "object") != 0) {
-    invite_errorf(ctx, SQLITE_MISMATCH,
-                  "argument 2 (values) must be a JSON object, got %s", zType);
+    invite_errorf(ctx, SQLITE_MISMATCH, "argument 2 (values) must be a JSON object, got %s", zType);
     return 0;
   }
 
@@ -92,11 +89,13 @@ static MacroSet *macro_set_read(sqlite3_context *ctx, sqlite3_value *pJson) {
       if (zKey && emails_header_safe(zKey, nKey) == 0 && nKey <= 100) {
         invite_errorf(ctx, SQLITE_MISMATCH,
                       "argument 2 (values): invalid macro name '%q' (use A-Z, "
-                      "0-9 and _, at most %d bytes)", zKey, MACRO_MAX_NAME);
+                      "0-9 and _, at most %d bytes)",
+                      zKey, MACRO_MAX_NAME);
       } else {
         invite_errorf(ctx, SQLITE_MISMATCH,
                       "argument 2 (values): invalid macro name (use A-Z, 0-9 "
-                      "and _, at most %d bytes)", MACRO_MAX_NAME);
+                      "and _, at most %d bytes)",
+                      MACRO_MAX_NAME);
       }
       goto fail;
     }
@@ -104,8 +103,7 @@ static MacroSet *macro_set_read(sqlite3_context *ctx, sqlite3_value *pJson) {
     if (!bNull && strcmp(zJType, "text") != 0 && strcmp(zJType, "integer") != 0 &&
         strcmp(zJType, "real") != 0) {
       invite_errorf(ctx, SQLITE_MISMATCH,
-                    "argument 2 (values): %s must be a string or a number, got %s",
-                    zKey, zJType);
+                    "argument 2 (values): %s must be a string or a number, got %s", zKey, zJType);
       goto fail;
     }
     const char *zVal = bNull ? "" : (const char *)sqlite3_column_text(p, 1);
@@ -191,8 +189,8 @@ fail:
 /* Expands zText with a[] into a new sqlite3_malloc'd, NUL-terminated
 ** string (*pnOut bytes before the NUL); NULL with the error set. The output
 ** is bounded by SQLITE_LIMIT_LENGTH. */
-char *macro_render(sqlite3_context *ctx, const char *zWhat, const char *zText,
-                   size_t nText, const MacroValue *a, size_t n, size_t *pnOut) {
+char *macro_render(sqlite3_context *ctx, const char *zWhat, const char *zText, size_t nText,
+                   const MacroValue *a, size_t n, size_t *pnOut) {
   sqlite3 *db = sqlite3_context_db_handle(ctx);
   size_t nMax = (size_t)sqlite3_limit(db, SQLITE_LIMIT_LENGTH, -1);
   size_t nOut;
@@ -200,8 +198,8 @@ char *macro_render(sqlite3_context *ctx, const char *zWhat, const char *zText,
   if (macro_measure(zText, nText, a, n, nMax, &nOut, &err)) {
     char zMsg[MACRO_MAX_MESSAGE];
     macro_message(&err, zMsg, sizeof zMsg);
-    invite_errorf(ctx, err.eCode == MACRO_TOOBIG ? SQLITE_TOOBIG : SQLITE_ERROR,
-                  "%s%s", zWhat, zMsg);
+    invite_errorf(ctx, err.eCode == MACRO_TOOBIG ? SQLITE_TOOBIG : SQLITE_ERROR, "%s%s", zWhat,
+                  zMsg);
     return 0;
   }
   char *zOut = sqlite3_malloc64(nOut + 1);
@@ -248,8 +246,7 @@ void macro_expand_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3_result_text64(ctx, zOut, nOut, sqlite3_free, SQLITE_UTF8);
 }
 
-void invite_template_check_func(sqlite3_context *ctx, int argc,
-                                sqlite3_value **argv) {
+void invite_template_check_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
   int eType = sqlite3_value_type(argv[0]);
   if (eType == SQLITE_NULL) return;
@@ -267,8 +264,8 @@ void invite_template_check_func(sqlite3_context *ctx, int argc,
   size_t nOut;
   MacroError err;
   /* Every known macro expands to "": only the syntax and names matter. */
-  if (macro_measure(zText, nText, macro_known, macro_known_count, (size_t)-1,
-                    &nOut, &err) == MACRO_OK) {
+  if (macro_measure(zText, nText, macro_known, macro_known_count, (size_t)-1, &nOut, &err) ==
+      MACRO_OK) {
     return;
   }
   char zMsg[MACRO_MAX_MESSAGE];

@@ -55,9 +55,8 @@ static void wipe_free(char *z, size_t n) {
   }
 }
 
-int outbox_enqueue(sqlite3_context *ctx, const char *zKind,
-                   sqlite3_int64 iBusiness, sqlite3_int64 iInvite,
-                   const char *zTo, const char *zToName,
+int outbox_enqueue(sqlite3_context *ctx, const char *zKind, sqlite3_int64 iBusiness,
+                   sqlite3_int64 iInvite, const char *zTo, const char *zToName,
                    const OutboxMacro *aMacro, int nMacro, const char *zSecret) {
   MacroValue aVal[32];
   char *zSubject = 0, *zBody = 0;
@@ -94,8 +93,7 @@ int outbox_enqueue(sqlite3_context *ctx, const char *zKind,
   if (rcStep != SQLITE_ROW) {
     sqlite3_reset(p);
     if (rcStep == SQLITE_DONE) {
-      invite_errorf(ctx, SQLITE_ERROR,
-                    "cannot queue the email: no template of kind '%q'", zKind);
+      invite_errorf(ctx, SQLITE_ERROR, "cannot queue the email: no template of kind '%q'", zKind);
     } else {
       invite_error_db(ctx, "cannot read the template");
     }
@@ -105,8 +103,7 @@ int outbox_enqueue(sqlite3_context *ctx, const char *zKind,
   char *zWhat = sqlite3_mprintf("template %s: subject: ", zKind);
   if (zWhat) {
     zSubject = macro_render(ctx, zWhat, (const char *)sqlite3_column_text(p, 0),
-                            (size_t)sqlite3_column_bytes(p, 0), aVal,
-                            macro_known_count, &nSubject);
+                            (size_t)sqlite3_column_bytes(p, 0), aVal, macro_known_count, &nSubject);
     sqlite3_free(zWhat);
   } else {
     sqlite3_result_error_nomem(ctx);
@@ -114,8 +111,7 @@ int outbox_enqueue(sqlite3_context *ctx, const char *zKind,
   zWhat = zSubject ? sqlite3_mprintf("template %s: body: ", zKind) : 0;
   if (zWhat) {
     zBody = macro_render(ctx, zWhat, (const char *)sqlite3_column_text(p, 1),
-                         (size_t)sqlite3_column_bytes(p, 1), aVal,
-                         macro_known_count, &nBody);
+                         (size_t)sqlite3_column_bytes(p, 1), aVal, macro_known_count, &nBody);
     sqlite3_free(zWhat);
   } else if (zSubject) {
     sqlite3_result_error_nomem(ctx);
@@ -163,9 +159,23 @@ static const char SQL_INVITE_MACROS[] =
     " WHERE i.id = ?1";
 
 enum {
-  IM_KIND, IM_BUSINESS, IM_EMAIL, IM_FIRST, IM_LAST, IM_DISPLAY, IM_INV_FIRST,
-  IM_INV_LAST, IM_INV_EMAIL, IM_BUSINESS_NAME, IM_APP, IM_ROLE, IM_EXPIRES,
-  IM_COMMENTS, IM_DAYS_LEFT, IM_PROFILE, IM_SESSION
+  IM_KIND,
+  IM_BUSINESS,
+  IM_EMAIL,
+  IM_FIRST,
+  IM_LAST,
+  IM_DISPLAY,
+  IM_INV_FIRST,
+  IM_INV_LAST,
+  IM_INV_EMAIL,
+  IM_BUSINESS_NAME,
+  IM_APP,
+  IM_ROLE,
+  IM_EXPIRES,
+  IM_COMMENTS,
+  IM_DAYS_LEFT,
+  IM_PROFILE,
+  IM_SESSION
 };
 
 /* "First Last", or whichever part exists; "" when neither. */
@@ -189,9 +199,8 @@ int invite_mail_person(const InviteMailRow *pRow, InviteMail *pMail, const char 
   return SQLITE_OK;
 }
 
-int outbox_enqueue_invite(sqlite3_context *ctx, const char *zKind,
-                          sqlite3_int64 iInvite, const char *zKey,
-                          const char *zUrl) {
+int outbox_enqueue_invite(sqlite3_context *ctx, const char *zKind, sqlite3_int64 iInvite,
+                          const char *zKey, const char *zUrl) {
   sqlite3_stmt *p = invite_stmt(ctx, SQL_INVITE_MACROS);
   if (p == 0) return SQLITE_ERROR;
   sqlite3_bind_int64(p, 1, iInvite);
@@ -217,9 +226,13 @@ int outbox_enqueue_invite(sqlite3_context *ctx, const char *zKind,
     return SQLITE_CORRUPT;
   }
   sqlite3_int64 iBusiness = sqlite3_column_int64(p, IM_BUSINESS);
-  InviteMailRow row = {iInvite, sqlite3_column_int64(p, IM_PROFILE),
-                       sqlite3_column_int64(p, IM_SESSION), col_text(p, IM_FIRST),
-                       col_text(p, IM_LAST), col_text(p, IM_DISPLAY), col_text(p, IM_ROLE),
+  InviteMailRow row = {iInvite,
+                       sqlite3_column_int64(p, IM_PROFILE),
+                       sqlite3_column_int64(p, IM_SESSION),
+                       col_text(p, IM_FIRST),
+                       col_text(p, IM_LAST),
+                       col_text(p, IM_DISPLAY),
+                       col_text(p, IM_ROLE),
                        col_text(p, IM_APP)};
   InviteMail mail = {0, 0, 0, 0};
   char *zUser = 0, *zInviter = 0;
@@ -254,8 +267,8 @@ int outbox_enqueue_invite(sqlite3_context *ctx, const char *zKind,
       {"SESSION_KEY", zKey},
       {"SESSION_KEY_URL", zUrl},
   };
-  rc = outbox_enqueue(ctx, zKind, iBusiness, iInvite, zEmail, zUser,
-                      aMacro, (int)(sizeof aMacro / sizeof aMacro[0]), zKey);
+  rc = outbox_enqueue(ctx, zKind, iBusiness, iInvite, zEmail, zUser, aMacro,
+                      (int)(sizeof aMacro / sizeof aMacro[0]), zKey);
 done:
   sqlite3_reset(p);
   sqlite3_free(mail.zFirst);

@@ -70,8 +70,7 @@ char *rule_refusal(sqlite3 *db, const char *const *azPrefix, const InviteRule **
   return sqlite3_mprintf("%.*s", (int)n, z);
 }
 
-const char *invite_explain(sqlite3_context *ctx, const InviteKind *pKind,
-                           const InviteAsk *pAsk) {
+const char *invite_explain(sqlite3_context *ctx, const InviteKind *pKind, const InviteAsk *pAsk) {
   const InviteRule *pRule;
   if (invite_not_a_rule(ctx)) return 0;
   char *zMsg = rule_refusal(sqlite3_context_db_handle(ctx), pKind->azRefused, &pRule);

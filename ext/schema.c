@@ -59,8 +59,10 @@ static const char *skip_space(const char *z) {
 /* When zSql starts "CREATE VIEW <prefix>name" or "CREATE TRIGGER
 ** <prefix>name", returns "DROP VIEW|TRIGGER IF EXISTS <prefix>name". */
 static char *drop_before_create(const char *zSql, const char *zPrefix) {
-  static const struct { const char *zCreate; const char *zKind; } aKind[] = {
-      {"CREATE VIEW ", "VIEW"}, {"CREATE TRIGGER ", "TRIGGER"}};
+  static const struct {
+    const char *zCreate;
+    const char *zKind;
+  } aKind[] = {{"CREATE VIEW ", "VIEW"}, {"CREATE TRIGGER ", "TRIGGER"}};
   for (size_t i = 0; i < sizeof aKind / sizeof aKind[0]; i++) {
     size_t n = strlen(aKind[i].zCreate);
     if (sqlite3_strnicmp(zSql, aKind[i].zCreate, (int)n) != 0) continue;
@@ -69,8 +71,7 @@ static char *drop_before_create(const char *zSql, const char *zPrefix) {
     if (strncmp(z, zPrefix, nPrefix) != 0) return 0;
     const char *zName = z + nPrefix;
     size_t nName = strcspn(zName, " \t\n\r(");
-    return sqlite3_mprintf("DROP %s IF EXISTS %s%.*s", aKind[i].zKind, zPrefix,
-                           (int)nName, zName);
+    return sqlite3_mprintf("DROP %s IF EXISTS %s%.*s", aKind[i].zKind, zPrefix, (int)nName, zName);
   }
   return 0;
 }
@@ -81,8 +82,8 @@ static char *drop_before_create(const char *zSql, const char *zPrefix) {
 ** installed under that name was made by other SQL, drops it: the statement
 ** then builds it again. SQLite records an index as "CREATE [UNIQUE] INDEX "
 ** followed by the text from the name to the last token before the ';'. */
-static int drop_changed_index(sqlite3 *db, const char *zSql, const char *zEnd,
-                              const char *zPrefix, const char *zSchema) {
+static int drop_changed_index(sqlite3 *db, const char *zSql, const char *zEnd, const char *zPrefix,
+                              const char *zSchema) {
   static const char *const azCreate[] = {"CREATE INDEX IF NOT EXISTS ",
                                          "CREATE UNIQUE INDEX IF NOT EXISTS "};
   size_t i, n = 0;
@@ -97,11 +98,11 @@ static int drop_changed_index(sqlite3 *db, const char *zSql, const char *zEnd,
   zName += nPrefix;
   while (zEnd > zName && (zEnd[-1] == ';' || zEnd[-1] == ' ' || zEnd[-1] == '\n')) zEnd--;
   size_t nName = strcspn(zName, " \t\n\r(");
-  char *zWant = sqlite3_mprintf("CREATE%s INDEX %.*s", i ? " UNIQUE" : "",
-                                (int)(zEnd - zName), zName);
-  char *zFind = sqlite3_mprintf(
-      "SELECT sql FROM \"%w\".sqlite_schema WHERE type = 'index' AND name = '%.*q'",
-      zSchema, (int)nName, zName);
+  char *zWant =
+      sqlite3_mprintf("CREATE%s INDEX %.*s", i ? " UNIQUE" : "", (int)(zEnd - zName), zName);
+  char *zFind =
+      sqlite3_mprintf("SELECT sql FROM \"%w\".sqlite_schema WHERE type = 'index' AND name = '%.*q'",
+                      zSchema, (int)nName, zName);
   sqlite3_stmt *pStmt = 0;
   int rc = zWant && zFind ? sqlite3_prepare_v2(db, zFind, -1, &pStmt, 0) : SQLITE_NOMEM;
   int bChanged = 0;
@@ -121,8 +122,8 @@ static int drop_changed_index(sqlite3 *db, const char *zSql, const char *zEnd,
 }
 
 /* Runs one embedded file; on error sets the result naming the file. */
-static int schema_run_file(sqlite3_context *ctx, const char *zFile,
-                           const char *zTemplate, const char *zSchema) {
+static int schema_run_file(sqlite3_context *ctx, const char *zFile, const char *zTemplate,
+                           const char *zSchema) {
   sqlite3 *db = sqlite3_context_db_handle(ctx);
   char *zSql = invite_sql_for_schema(zTemplate, zSchema);
   char *zPrefix = sqlite3_mprintf("\"%w\".", zSchema);
@@ -150,8 +151,7 @@ static int schema_run_file(sqlite3_context *ctx, const char *zFile,
     rc = sqlite3_prepare_v2(db, z, -1, &pStmt, &zTail);
     if (rc == SQLITE_OK && pStmt) rc = drop_changed_index(db, z, zTail, zPrefix, zSchema);
     if (rc == SQLITE_OK && pStmt) {
-      while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
-      }
+      while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {}
       if (rc == SQLITE_DONE) rc = SQLITE_OK;
     }
     if (rc != SQLITE_OK) {
@@ -169,18 +169,15 @@ done:
   return rc;
 }
 
-static const char SQL_SCHEMA_EXISTS[] =
-    "SELECT 1 FROM pragma_database_list WHERE name = ?1";
-static const char SQL_META_TABLE[] =
-    "SELECT count(*) FROM $S.sqlite_schema WHERE type = 'table' "
-    "AND name = 'invite_meta'";
+static const char SQL_SCHEMA_EXISTS[] = "SELECT 1 FROM pragma_database_list WHERE name = ?1";
+static const char SQL_META_TABLE[] = "SELECT count(*) FROM $S.sqlite_schema WHERE type = 'table' "
+                                     "AND name = 'invite_meta'";
 static const char SQL_META_READ[] =
     "SELECT (SELECT value FROM $S.invite_meta WHERE name = 'schema_version'),"
     "       (SELECT value FROM $S.invite_meta WHERE name = 'schema_hash')";
-static const char SQL_META_WRITE[] =
-    "INSERT INTO $S.invite_meta(name, value) VALUES"
-    " ('schema_version', ?1), ('schema_hash', ?2) "
-    "ON CONFLICT(name) DO UPDATE SET value = excluded.value";
+static const char SQL_META_WRITE[] = "INSERT INTO $S.invite_meta(name, value) VALUES"
+                                     " ('schema_version', ?1), ('schema_hash', ?2) "
+                                     "ON CONFLICT(name) DO UPDATE SET value = excluded.value";
 
 /* Points the connection's verbs at zSchema. */
 static int schema_select(sqlite3_context *ctx, const char *zSchema) {
@@ -198,8 +195,7 @@ static int schema_select(sqlite3_context *ctx, const char *zSchema) {
 }
 
 /* Version and hash of what is installed; 0 and "" when nothing is. */
-static int schema_installed(sqlite3_context *ctx, int *pVersion,
-                            char zHash[SCHEMA_HASH_HEX]) {
+static int schema_installed(sqlite3_context *ctx, int *pVersion, char zHash[SCHEMA_HASH_HEX]) {
   *pVersion = 0;
   zHash[0] = 0;
   sqlite3_stmt *pStmt = invite_stmt(ctx, SQL_META_TABLE);
@@ -229,8 +225,7 @@ void invite_init_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   int bExists = sqlite3_step(pExists) == SQLITE_ROW;
   sqlite3_reset(pExists);
   if (!bExists) {
-    invite_errorf(ctx, SQLITE_ERROR,
-                  "no database named '%q' (ATTACH it first)", zSchema);
+    invite_errorf(ctx, SQLITE_ERROR, "no database named '%q' (ATTACH it first)", zSchema);
     return;
   }
   if (invite_dqlite_refuse_attached(ctx, zSchema)) return;
@@ -271,7 +266,8 @@ void invite_init_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     }
     /* Steps that alter the tables of an older schema, once each, in order,
     ** before the files that rely on them; all in this one transaction. */
-    for (size_t i = 0; iVersion > 0 && i < sizeof INVITE_MIGRATIONS / sizeof INVITE_MIGRATIONS[0]; i++) {
+    for (size_t i = 0; iVersion > 0 && i < sizeof INVITE_MIGRATIONS / sizeof INVITE_MIGRATIONS[0];
+         i++) {
       const char *zName = strrchr(INVITE_MIGRATIONS[i][0], '/');
       int iStep = atoi(zName ? zName + 1 : INVITE_MIGRATIONS[i][0]);
       if (iStep <= iVersion || iStep > INVITE_SCHEMA_VERSION) continue;
@@ -281,8 +277,7 @@ void invite_init_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
       }
     }
     for (size_t i = 0; i < sizeof INVITE_SQL_FILES / sizeof INVITE_SQL_FILES[0]; i++) {
-      if (schema_run_file(ctx, INVITE_SQL_FILES[i][0], INVITE_SQL_FILES[i][1],
-                          zSchema)) {
+      if (schema_run_file(ctx, INVITE_SQL_FILES[i][0], INVITE_SQL_FILES[i][1], zSchema)) {
         sqlite3_free(zDiff);
         goto fail;
       }
@@ -329,10 +324,9 @@ void invite_debug_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc, (void)argv;
   char zHash[SCHEMA_HASH_HEX];
   schema_hash(zHash);
-  char *z = sqlite3_mprintf(
-      "invite %s, schema %d (%s), SQLite %s, libsodium %s, built %s %s",
-      INVITE_VERSION, INVITE_SCHEMA_VERSION, zHash, sqlite3_libversion(),
-      sodium_version_string(), __DATE__, __TIME__);
+  char *z = sqlite3_mprintf("invite %s, schema %d (%s), SQLite %s, libsodium %s, built %s %s",
+                            INVITE_VERSION, INVITE_SCHEMA_VERSION, zHash, sqlite3_libversion(),
+                            sodium_version_string(), __DATE__, __TIME__);
   if (z == 0) {
     sqlite3_result_error_nomem(ctx);
     return;
@@ -344,7 +338,8 @@ void invite_debug_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 ** the extension's functions: the reference the law check compares with. */
 int schema_install_reference(sqlite3 *db) {
   int rc = SQLITE_OK;
-  for (size_t i = 0; rc == SQLITE_OK && i < sizeof INVITE_SQL_FILES / sizeof INVITE_SQL_FILES[0]; i++) {
+  for (size_t i = 0; rc == SQLITE_OK && i < sizeof INVITE_SQL_FILES / sizeof INVITE_SQL_FILES[0];
+       i++) {
     char *zSql = invite_sql_for_schema(INVITE_SQL_FILES[i][1], "main");
     rc = zSql ? sqlite3_exec(db, zSql, 0, 0, 0) : SQLITE_NOMEM;
     sqlite3_free(zSql);

@@ -27,9 +27,8 @@ int seats_explain(sqlite3_context *ctx, sqlite3_int64 iSub) {
                   "has %d seats: %d members, %d external representatives "
                   "and %d pending invites",
                   iSub, sqlite3_column_text(p, 0), sqlite3_column_text(p, 1),
-                  sqlite3_column_text(p, 2), sqlite3_column_int(p, 3),
-                  sqlite3_column_int(p, 4), sqlite3_column_int(p, 5),
-                  sqlite3_column_int(p, 6));
+                  sqlite3_column_text(p, 2), sqlite3_column_int(p, 3), sqlite3_column_int(p, 4),
+                  sqlite3_column_int(p, 5), sqlite3_column_int(p, 6));
   }
   sqlite3_reset(p);
   return bFound;

@@ -37,8 +37,7 @@ static const char SQL_REDEEM_NTH_FAILURE[] =
     " WHERE action = 'invite.redeem_failed' AND subject = ?1 AND at > ?2"
     " ORDER BY at DESC LIMIT 1 OFFSET ?4";
 
-int security_source_blocked(sqlite3_context *ctx, const char *zSource,
-                            char zUntil[20]) {
+int security_source_blocked(sqlite3_context *ctx, const char *zSource, char zUntil[20]) {
   sqlite3_stmt *p = invite_stmt(ctx, SQL_REDEEM_LIMITS);
   if (p == 0) return -1;
   if (sqlite3_step(p) != SQLITE_ROW) {
@@ -83,9 +82,8 @@ int security_source_blocked(sqlite3_context *ctx, const char *zSource,
 
 /* Subject and detail of a redemption event: the source when there is one,
 ** else the invite the key opened, else "key". Caller frees both. */
-static int redeem_event_text(const char *zSource, sqlite3_int64 iInvite,
-                             const char *zKey1, const char *zVal1,
-                             char **pzSubject, char **pzDetail) {
+static int redeem_event_text(const char *zSource, sqlite3_int64 iInvite, const char *zKey1,
+                             const char *zVal1, char **pzSubject, char **pzDetail) {
   if (zSource) {
     *pzSubject = sqlite3_mprintf("source:%s", zSource);
   } else if (iInvite) {
@@ -108,11 +106,9 @@ static int redeem_event_text(const char *zSource, sqlite3_int64 iInvite,
   return *pzSubject && *pzDetail ? SQLITE_OK : SQLITE_NOMEM;
 }
 
-int security_note_blocked(sqlite3_context *ctx, const char *zSource,
-                          const char *zUntil) {
+int security_note_blocked(sqlite3_context *ctx, const char *zSource, const char *zUntil) {
   char *zSubject = 0, *zDetail = 0;
-  int rc = redeem_event_text(zSource, 0, "refused_until", zUntil, &zSubject,
-                             &zDetail);
+  int rc = redeem_event_text(zSource, 0, "refused_until", zUntil, &zSubject, &zDetail);
   if (rc == SQLITE_OK) {
     rc = audit_append_row(ctx, 0, "invite.redeem_blocked", zSubject, zDetail);
   } else {
@@ -144,13 +140,11 @@ static LedgerEntry aLedger[LEDGER_MAX];
 static int nLedger;
 
 static const char *ledger_file(sqlite3_context *ctx) {
-  const char *z = sqlite3_db_filename(sqlite3_context_db_handle(ctx),
-                                      invite_conn(ctx)->zSchema);
+  const char *z = sqlite3_db_filename(sqlite3_context_db_handle(ctx), invite_conn(ctx)->zSchema);
   return z && z[0] ? z : 0;
 }
 
-static void ledger_add(const char *zFile, const char *zSubject,
-                       const char *zDetail) {
+static void ledger_add(const char *zFile, const char *zSubject, const char *zDetail) {
   pthread_mutex_lock(&ledgerMutex);
   if (nLedger == LEDGER_MAX) { /* full: the oldest goes */
     sqlite3_free(aLedger[0].zFile);
@@ -213,14 +207,12 @@ int security_ledger_flush(sqlite3_context *ctx) {
   return rc;
 }
 
-int security_record_failure(sqlite3_context *ctx, const char *zSource,
-                            const char *zReason, sqlite3_int64 iInvite) {
+int security_record_failure(sqlite3_context *ctx, const char *zSource, const char *zReason,
+                            sqlite3_int64 iInvite) {
   char *zSubject = 0, *zDetail = 0;
-  int rc = redeem_event_text(zSource, iInvite, "reason", zReason, &zSubject,
-                             &zDetail);
+  int rc = redeem_event_text(zSource, iInvite, "reason", zReason, &zSubject, &zDetail);
   const char *zFile = ledger_file(ctx);
-  int bLedger = zSource && zFile &&
-                !sqlite3_get_autocommit(sqlite3_context_db_handle(ctx));
+  int bLedger = zSource && zFile && !sqlite3_get_autocommit(sqlite3_context_db_handle(ctx));
   if (rc == SQLITE_OK && bLedger) {
     /* a nonce, so the copy written later is found, never doubled */
     unsigned char aNonce[8];
@@ -267,15 +259,13 @@ void security_explain_rate_limit(sqlite3_context *ctx, sqlite3_int64 iInviter,
                   "one can be made at %s UTC",
                   iInviter, sqlite3_column_int64(p, 0), sqlite3_column_text(p, 1));
   } else {
-    invite_errorf(ctx, SQLITE_CONSTRAINT,
-                  "inviter has reached the limit of invites in 24 hours");
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "inviter has reached the limit of invites in 24 hours");
   }
   sqlite3_reset(p);
 }
 
-int security_record_refusal(sqlite3_context *ctx, sqlite3_int64 iInviter,
-                            const char *zReason, sqlite3_int64 iSub,
-                            sqlite3_int64 iRole, const char *zEmail) {
+int security_record_refusal(sqlite3_context *ctx, sqlite3_int64 iInviter, const char *zReason,
+                            sqlite3_int64 iSub, sqlite3_int64 iRole, const char *zEmail) {
   char *zSubject = sqlite3_mprintf("subscription:%lld", iSub);
   sqlite3_str *p = sqlite3_str_new(0);
   json_open(p);

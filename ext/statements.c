@@ -51,8 +51,7 @@ sqlite3_stmt *invite_stmt(sqlite3_context *ctx, const char *zTemplate) {
     return 0;
   }
   sqlite3_stmt *pStmt = 0;
-  int rc = sqlite3_prepare_v3(p->db, zSql, -1, SQLITE_PREPARE_PERSISTENT,
-                              &pStmt, 0);
+  int rc = sqlite3_prepare_v3(p->db, zSql, -1, SQLITE_PREPARE_PERSISTENT, &pStmt, 0);
   sqlite3_free(zSql);
   if (rc != SQLITE_OK) {
     const char *zErr = sqlite3_errmsg(p->db);
@@ -80,11 +79,9 @@ void invite_stmt_cache_clear(InviteConn *p) {
   }
 }
 
-int invite_stmt_done(sqlite3_context *ctx, sqlite3_stmt *pStmt,
-                     const char *zWhat) {
+int invite_stmt_done(sqlite3_context *ctx, sqlite3_stmt *pStmt, const char *zWhat) {
   int rc;
-  while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
-  }
+  while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {}
   if (rc != SQLITE_DONE) {
     invite_error_db(ctx, "%s", zWhat);
     sqlite3_reset(pStmt);
@@ -94,8 +91,8 @@ int invite_stmt_done(sqlite3_context *ctx, sqlite3_stmt *pStmt,
   return SQLITE_OK;
 }
 
-int invite_lookup(sqlite3_context *ctx, const char *zSql, sqlite3_int64 id,
-                  const char *zWhat, char *zOut, int nOut) {
+int invite_lookup(sqlite3_context *ctx, const char *zSql, sqlite3_int64 id, const char *zWhat,
+                  char *zOut, int nOut) {
   sqlite3_stmt *p = invite_stmt(ctx, zSql);
   if (p == 0) return -1;
   sqlite3_bind_int64(p, 1, id);

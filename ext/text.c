@@ -28,10 +28,14 @@ int invite_utf8_bad(const char *zIn, int n) {
     }
     int nTail;
     unsigned cp, cpMin;
-    if (c >= 0xC2 && c <= 0xDF) nTail = 1, cp = c & 0x1F, cpMin = 0x80;
-    else if (c >= 0xE0 && c <= 0xEF) nTail = 2, cp = c & 0x0F, cpMin = 0x800;
-    else if (c >= 0xF0 && c <= 0xF4) nTail = 3, cp = c & 0x07, cpMin = 0x10000;
-    else return i; /* NUL, a stray continuation byte, C0/C1, F5..FF */
+    if (c >= 0xC2 && c <= 0xDF)
+      nTail = 1, cp = c & 0x1F, cpMin = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF)
+      nTail = 2, cp = c & 0x0F, cpMin = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4)
+      nTail = 3, cp = c & 0x07, cpMin = 0x10000;
+    else
+      return i;                   /* NUL, a stray continuation byte, C0/C1, F5..FF */
     if (i + nTail >= n) return i; /* cut short */
     for (int k = 1; k <= nTail; k++) {
       if ((z[i + k] & 0xC0) != 0x80) return i;
@@ -76,10 +80,9 @@ void invite_text_problem_func(sqlite3_context *ctx, int argc, sqlite3_value **ar
   }
   int iBad = invite_utf8_bad(z, n);
   if (iBad < 0) return;
-  char *zWhy = z[iBad] == 0
-                   ? sqlite3_mprintf("contains a NUL byte (at byte %d)", iBad)
-                   : sqlite3_mprintf("is not valid UTF-8 (byte 0x%02X at byte %d)",
-                                     (unsigned char)z[iBad], iBad);
+  char *zWhy = z[iBad] == 0 ? sqlite3_mprintf("contains a NUL byte (at byte %d)", iBad)
+                            : sqlite3_mprintf("is not valid UTF-8 (byte 0x%02X at byte %d)",
+                                              (unsigned char)z[iBad], iBad);
   if (zWhy == 0) {
     sqlite3_result_error_nomem(ctx);
     return;

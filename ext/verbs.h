@@ -5,8 +5,7 @@
 #ifndef INVITE_VERBS_H
 #define INVITE_VERBS_H
 
-#define INVITE_SQL_FUNC(name) \
-  void name(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+#define INVITE_SQL_FUNC(name) void name(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 /* schema.c */
 INVITE_SQL_FUNC(invite_init_func);

@@ -64,15 +64,13 @@ typedef struct GuestList {
 /* Splits and validates the whole list before anything is written: a bad
 ** address fails the call. Duplicates (compared case-insensitively, as
 ** users are matched) collapse into the first spelling. */
-static int guest_list_parse(sqlite3_context *ctx, const char *z, int n,
-                            GuestList *pList) {
+static int guest_list_parse(sqlite3_context *ctx, const char *z, int n, GuestList *pList) {
   char zNorm[EMAILS_MAX_ADDRESS + 1];
   const char *zBad = 0, *zBadWhy = 0;
   int nBad = 0, iBad = 0, nBadLen = 0, nToken = 0, iStart, nLen;
   pList->n = 0;
   pList->aEmail = 0;
-  for (int i = 0; (nLen = emails_split_next(z, n, i, &iStart)) > 0;
-       i = iStart + nLen) {
+  for (int i = 0; (nLen = emails_split_next(z, n, i, &iStart)) > 0; i = iStart + nLen) {
     nToken++;
     const char *zErr = emails_normalize(z + iStart, nLen, zNorm);
     if (zErr) {
@@ -91,8 +89,7 @@ static int guest_list_parse(sqlite3_context *ctx, const char *z, int n,
       return 1;
     }
     if ((pList->n & 15) == 0) {
-      void *pNew = sqlite3_realloc64(pList->aEmail,
-                                     (pList->n + 16) * sizeof(pList->aEmail[0]));
+      void *pNew = sqlite3_realloc64(pList->aEmail, (pList->n + 16) * sizeof(pList->aEmail[0]));
       if (pNew == 0) {
         sqlite3_result_error_nomem(ctx);
         return 1;
@@ -102,17 +99,17 @@ static int guest_list_parse(sqlite3_context *ctx, const char *z, int n,
     memcpy(pList->aEmail[pList->n++], zNorm, sizeof zNorm);
   }
   if (nBad) {
-    char *zMore = nBad > 1 ? sqlite3_mprintf(" (and %d more invalid)", nBad - 1)
-                           : sqlite3_mprintf("%s", "");
+    char *zMore =
+        nBad > 1 ? sqlite3_mprintf(" (and %d more invalid)", nBad - 1) : sqlite3_mprintf("%s", "");
     if (zMore == 0) {
       sqlite3_result_error_nomem(ctx);
     } else if (nBadLen <= 100 && emails_header_safe(zBad, nBadLen) == 0) {
-      invite_errorf(ctx, SQLITE_MISMATCH, "invalid email address '%.*q': %s%s",
-                    nBadLen, zBad, zBadWhy, zMore);
+      invite_errorf(ctx, SQLITE_MISMATCH, "invalid email address '%.*q': %s%s", nBadLen, zBad,
+                    zBadWhy, zMore);
     } else {
       /* Too long or unprintable to quote: name it by its place. */
-      invite_errorf(ctx, SQLITE_MISMATCH, "invalid email address #%d in the list: %s%s",
-                    iBad, zBadWhy, zMore);
+      invite_errorf(ctx, SQLITE_MISMATCH, "invalid email address #%d in the list: %s%s", iBad,
+                    zBadWhy, zMore);
     }
     sqlite3_free(zMore);
     return 1;
@@ -125,14 +122,13 @@ static int guest_list_parse(sqlite3_context *ctx, const char *z, int n,
 }
 
 /* A flag option: absent is 0; true/false or 0/1. */
-static int guest_option_flag(sqlite3_context *ctx, const InviteOption *pOpt,
-                             int *pb) {
+static int guest_option_flag(sqlite3_context *ctx, const InviteOption *pOpt, int *pb) {
   *pb = 0;
   if (pOpt->pValue == 0) return 0;
   sqlite3_int64 v = sqlite3_value_int64(pOpt->pValue);
   if (v != 0 && v != 1) {
-    invite_errorf(ctx, SQLITE_MISMATCH, "option '%s' must be true or false, got %lld",
-                  pOpt->zName, v);
+    invite_errorf(ctx, SQLITE_MISMATCH, "option '%s' must be true or false, got %lld", pOpt->zName,
+                  v);
     return 1;
   }
   *pb = (int)v;
@@ -213,8 +209,8 @@ static int guest_explain(sqlite3_context *ctx, InviteRuleKind eRule, const Invit
     if (bFound) {
       invite_errorf(ctx, SQLITE_CONSTRAINT,
                     "'%s' is not from a guest source of business %lld (%s): its "
-                    "guests come from %s", a->zEmail, a->iBusiness, sqlite3_column_text(p, 0),
-                    sqlite3_column_text(p, 1));
+                    "guests come from %s",
+                    a->zEmail, a->iBusiness, sqlite3_column_text(p, 0), sqlite3_column_text(p, 1));
     }
     sqlite3_reset(p);
     return bFound;
@@ -230,8 +226,8 @@ static int guest_explain(sqlite3_context *ctx, InviteRuleKind eRule, const Invit
 }
 
 /* The refusal of one address's invite (guest_explain). */
-static void guest_invite_refused(sqlite3_context *ctx, const char *zEmail,
-                                 sqlite3_int64 iBusiness, sqlite3_int64 iInviter) {
+static void guest_invite_refused(sqlite3_context *ctx, const char *zEmail, sqlite3_int64 iBusiness,
+                                 sqlite3_int64 iInviter) {
   if ((sqlite3_extended_errcode(sqlite3_context_db_handle(ctx)) & 0xff) != SQLITE_CONSTRAINT) {
     guest_refused(ctx, "invites");
     return;
@@ -241,9 +237,8 @@ static void guest_invite_refused(sqlite3_context *ctx, const char *zEmail,
 }
 
 /* Adds one {"email","id","key","url","expires_at"} to the result array. */
-static void guest_result_item(sqlite3_str *pOut, const char *zEmail,
-                              sqlite3_int64 iInvite, const char *zKey,
-                              const char *zLink, const char *zExpires) {
+static void guest_result_item(sqlite3_str *pOut, const char *zEmail, sqlite3_int64 iInvite,
+                              const char *zKey, const char *zLink, const char *zExpires) {
   if (sqlite3_str_length(pOut) > 1) sqlite3_str_appendchar(pOut, 1, ',');
   json_open(pOut);
   json_key(pOut, "email"), json_text(pOut, zEmail);
@@ -266,9 +261,8 @@ static void guest_str_discard(sqlite3_str *p) {
 ** caller frees *pzBase), and the access period when *pnDays is 0 (not
 ** given): its setting guest_access_days. Non-zero, with the error set, when
 ** the business is unknown or the setting is not a period. */
-static int guest_context(sqlite3_context *ctx, sqlite3_int64 iBusiness,
-                         sqlite3_int64 *pnDays, char *zNow, char *zExpires,
-                         char **pzBase) {
+static int guest_context(sqlite3_context *ctx, sqlite3_int64 iBusiness, sqlite3_int64 *pnDays,
+                         char *zNow, char *zExpires, char **pzBase) {
   sqlite3_stmt *p = invite_stmt(ctx, SQL_GUEST_CONTEXT);
   if (p == 0) return 1;
   sqlite3_bind_int64(p, 1, iBusiness);
@@ -297,8 +291,14 @@ static int guest_context(sqlite3_context *ctx, sqlite3_int64 iBusiness,
   return 0;
 }
 
-enum { OPT_GUEST_AM, OPT_GUEST_INVITE, OPT_GUEST_DAYS, OPT_GUEST_SEND, OPT_GUEST_META,
-       OPT_GUEST_COUNT };
+enum {
+  OPT_GUEST_AM,
+  OPT_GUEST_INVITE,
+  OPT_GUEST_DAYS,
+  OPT_GUEST_SEND,
+  OPT_GUEST_META,
+  OPT_GUEST_COUNT
+};
 
 void guest_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3 *db = sqlite3_context_db_handle(ctx);
@@ -382,7 +382,8 @@ void guest_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
       goto fail;
     }
     if (key_options_store(ctx, &key, iInvite) ||
-        (key.bSendEmail && outbox_enqueue_invite(ctx, invite_kind_guest.zTemplate, iInvite, zKey, zLink))) {
+        (key.bSendEmail &&
+         outbox_enqueue_invite(ctx, invite_kind_guest.zTemplate, iInvite, zKey, zLink))) {
       goto fail;
     }
     guest_result_item(pOut, zEmail, iInvite, zKey, zLink, zExpires);
@@ -418,8 +419,8 @@ typedef struct GuestRow {
   int bEnded, bExpired;
 } GuestRow;
 
-#define GUEST_ROW_COLUMNS                                                      \
-  "g.id, g.expires_at, g.ended_at, g.end_reason, g.renewed_at, t.now,"         \
+#define GUEST_ROW_COLUMNS                                                                          \
+  "g.id, g.expires_at, g.ended_at, g.end_reason, g.renewed_at, t.now,"                             \
   " datetime(t.now, '+' || g.access_days || ' days')"
 
 static const char SQL_GUEST_BY_ID[] =
@@ -435,8 +436,8 @@ static void guest_copy(char *zOut, int nOut, sqlite3_stmt *p, int i) {
 }
 
 /* 1 when found, 0 when not, -1 on error (set). */
-static int guest_read(sqlite3_context *ctx, const char *zSql, sqlite3_int64 a,
-                      sqlite3_int64 b, GuestRow *r) {
+static int guest_read(sqlite3_context *ctx, const char *zSql, sqlite3_int64 a, sqlite3_int64 b,
+                      GuestRow *r) {
   sqlite3_stmt *p = invite_stmt(ctx, zSql);
   if (p == 0) return -1;
   sqlite3_bind_int64(p, 1, a);
@@ -461,8 +462,7 @@ static int guest_read(sqlite3_context *ctx, const char *zSql, sqlite3_int64 a,
 }
 
 /* Reads guest iGuest, refusing an unknown or ended one. */
-static int guest_open_by_id(sqlite3_context *ctx, sqlite3_int64 iGuest,
-                            GuestRow *r) {
+static int guest_open_by_id(sqlite3_context *ctx, sqlite3_int64 iGuest, GuestRow *r) {
   int rc = guest_read(ctx, SQL_GUEST_BY_ID, iGuest, 0, r);
   if (rc < 0) return 1;
   if (rc == 0) {
@@ -470,9 +470,8 @@ static int guest_open_by_id(sqlite3_context *ctx, sqlite3_int64 iGuest,
     return 1;
   }
   if (r->bEnded) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT,
-                  "access of guest %lld already ended on %s UTC (%s)", iGuest,
-                  r->zEnded, r->zReason);
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "access of guest %lld already ended on %s UTC (%s)",
+                  iGuest, r->zEnded, r->zReason);
     return 1;
   }
   return 0;
@@ -498,9 +497,8 @@ static int guest_end(sqlite3_context *ctx, const GuestRow *r, const char *zReaso
 
 /* ---- guest_renew(guest) ---- */
 
-static const char SQL_GUEST_RENEW[] =
-    "UPDATE $S.guests SET expires_at = ?2, renewed_at = ?3,"
-    "       renewals = renewals + 1 WHERE id = ?1";
+static const char SQL_GUEST_RENEW[] = "UPDATE $S.guests SET expires_at = ?2, renewed_at = ?3,"
+                                      "       renewals = renewals + 1 WHERE id = ?1";
 
 void guest_renew_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
@@ -512,8 +510,8 @@ void guest_renew_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   if (guest_open_by_id(ctx, iGuest, &r)) goto fail;
   if (r.bExpired) {
     invite_errorf(ctx, SQLITE_CONSTRAINT,
-                  "access of guest %lld expired on %s UTC: the guest must be re-invited",
-                  iGuest, r.zExpires);
+                  "access of guest %lld expired on %s UTC: the guest must be re-invited", iGuest,
+                  r.zExpires);
     goto fail;
   }
   /* Renewed already at this instant (a SELECT meeting the row twice): the
@@ -571,14 +569,14 @@ void guest_leave_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   int rc = guest_read(ctx, SQL_GUEST_LATEST, iUser, iBusiness, &r);
   if (rc < 0) goto fail;
   if (rc == 0) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "user %lld is not a guest of business %lld",
-                  iUser, iBusiness);
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "user %lld is not a guest of business %lld", iUser,
+                  iBusiness);
     goto fail;
   }
   if (r.bEnded) {
     invite_errorf(ctx, SQLITE_CONSTRAINT,
-                  "guest access of user %lld to business %lld already ended on %s UTC (%s)",
-                  iUser, iBusiness, r.zEnded, r.zReason);
+                  "guest access of user %lld to business %lld already ended on %s UTC (%s)", iUser,
+                  iBusiness, r.zEnded, r.zReason);
     goto fail;
   }
   if (guest_end(ctx, &r, "left")) goto fail;
@@ -597,8 +595,7 @@ static const char SQL_GUEST_SWITCH[] =
     " ON CONFLICT(user_id) DO UPDATE SET business_id = excluded.business_id,"
     "   switched_at = excluded.switched_at";
 static const char SQL_GUEST_EXISTS_USER[] = "SELECT 1 FROM $S.users WHERE id = ?1";
-static const char SQL_GUEST_EXISTS_BUSINESS[] =
-    "SELECT 1 FROM $S.businesses WHERE id = ?1";
+static const char SQL_GUEST_EXISTS_BUSINESS[] = "SELECT 1 FROM $S.businesses WHERE id = ?1";
 
 /* Non-zero, with the error set, unless row id of zSql exists. */
 static int guest_exists(sqlite3_context *ctx, const char *zSql, sqlite3_int64 id,
@@ -631,8 +628,7 @@ void guest_switch_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     sqlite3_result_int(ctx, 1);
     return;
   }
-  if ((sqlite3_extended_errcode(sqlite3_context_db_handle(ctx)) & 0xff) !=
-      SQLITE_CONSTRAINT) {
+  if ((sqlite3_extended_errcode(sqlite3_context_db_handle(ctx)) & 0xff) != SQLITE_CONSTRAINT) {
     guest_refused(ctx, "guest_current");
     goto fail;
   }
@@ -641,8 +637,8 @@ void guest_switch_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   if (bFound < 0) goto fail;
   if (bFound && r.bEnded) {
     invite_errorf(ctx, SQLITE_CONSTRAINT,
-                  "guest access of user %lld to business %lld ended on %s UTC (%s)",
-                  iUser, iBusiness, r.zEnded, r.zReason);
+                  "guest access of user %lld to business %lld ended on %s UTC (%s)", iUser,
+                  iBusiness, r.zEnded, r.zReason);
   } else if (bFound && r.bExpired) {
     invite_errorf(ctx, SQLITE_CONSTRAINT,
                   "guest access of user %lld to business %lld expired on %s UTC: "
@@ -670,8 +666,7 @@ static const char SQL_NOTIFY_RECORD[] =
     "INSERT INTO $S.guest_notices(guest_id, expires_at, notified_at)"
     " VALUES(?1, ?2, ?3)";
 
-void invite_notify_expiring_func(sqlite3_context *ctx, int argc,
-                                 sqlite3_value **argv) {
+void invite_notify_expiring_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc, (void)argv;
   InviteTx tx = {0, 0};
   sqlite3_stmt *pDue = 0;
@@ -695,11 +690,10 @@ void invite_notify_expiring_func(sqlite3_context *ctx, int argc,
       guest_refused(ctx, "guest_notices");
       goto fail;
     }
-    char *zName = sqlite3_mprintf("%s%s%s", sqlite3_column_text(pDue, 5)
-                                              ? (const char *)sqlite3_column_text(pDue, 5) : "",
-                                  sqlite3_column_text(pDue, 5) && sqlite3_column_text(pDue, 6) ? " " : "",
-                                  sqlite3_column_text(pDue, 6)
-                                      ? (const char *)sqlite3_column_text(pDue, 6) : "");
+    char *zName = sqlite3_mprintf(
+        "%s%s%s", sqlite3_column_text(pDue, 5) ? (const char *)sqlite3_column_text(pDue, 5) : "",
+        sqlite3_column_text(pDue, 5) && sqlite3_column_text(pDue, 6) ? " " : "",
+        sqlite3_column_text(pDue, 6) ? (const char *)sqlite3_column_text(pDue, 6) : "");
     if (zName == 0) {
       sqlite3_result_error_nomem(ctx);
       goto fail;

@@ -36,9 +36,9 @@ typedef struct InviteRow {
 
 /* The clock as a scalar subquery: one lookup of the clock row, and the
 ** columns stay usable with any FROM clause (see invite_now, sql/core.sql). */
-#define INVITE_ROW_COLUMNS                                                     \
-  "i.id, i.kind, i.email, i.user_id, i.first_name, i.last_name, "              \
-  "i.expires_at, i.redeemed_at, i.revoked_at, "                                \
+#define INVITE_ROW_COLUMNS                                                                         \
+  "i.id, i.kind, i.email, i.user_id, i.first_name, i.last_name, "                                  \
+  "i.expires_at, i.redeemed_at, i.revoked_at, "                                                    \
   "(SELECT now FROM $S.invite_now), i.business_id, i.declined_at"
 
 static void invite_row_read(sqlite3_stmt *p, InviteRow *r) {
@@ -57,23 +57,18 @@ static void invite_row_read(sqlite3_stmt *p, InviteRow *r) {
 }
 
 static const char SQL_BY_KEY[] =
-    "SELECT " INVITE_ROW_COLUMNS
-    " FROM $S.invites i WHERE i.key_hash = ?1";
-static const char SQL_BY_OLD_KEY[] =
-    "SELECT " INVITE_ROW_COLUMNS ", k.live"
-    " FROM $S.invite_old_keys k, $S.invites i"
-    " WHERE k.key_hash = ?1 AND i.id = k.invite_id";
-static const char SQL_BY_ID[] =
-    "SELECT " INVITE_ROW_COLUMNS
-    " FROM $S.invites i WHERE i.id = ?1";
+    "SELECT " INVITE_ROW_COLUMNS " FROM $S.invites i WHERE i.key_hash = ?1";
+static const char SQL_BY_OLD_KEY[] = "SELECT " INVITE_ROW_COLUMNS ", k.live"
+                                     " FROM $S.invite_old_keys k, $S.invites i"
+                                     " WHERE k.key_hash = ?1 AND i.id = k.invite_id";
+static const char SQL_BY_ID[] = "SELECT " INVITE_ROW_COLUMNS " FROM $S.invites i WHERE i.id = ?1";
 
 /* Finds the invite a key opens: by its current key, or by an old key that a
 ** resend kept good. Returns the statement positioned on the row (the caller
 ** resets it), or NULL with the error set and, when the key is refused (not
 ** on a database error), *pzWhy set to "unknown_key" or "replaced_key" and
 ** *piInvite to the invite of a replaced key. */
-static sqlite3_stmt *invite_find_by_key(sqlite3_context *ctx,
-                                        const unsigned char *aHash,
+static sqlite3_stmt *invite_find_by_key(sqlite3_context *ctx, const unsigned char *aHash,
                                         InviteRow *pRow, const char **pzWhy,
                                         sqlite3_int64 *piInvite) {
   sqlite3_stmt *pStmt = invite_stmt(ctx, SQL_BY_KEY);
@@ -100,8 +95,7 @@ static sqlite3_stmt *invite_find_by_key(sqlite3_context *ctx,
   if (rc == SQLITE_ROW) {
     *pzWhy = "replaced_key";
     *piInvite = sqlite3_column_int64(pStmt, 0);
-    invite_errorf(ctx, SQLITE_CONSTRAINT,
-                  "key was replaced by a newer one (invite_resend)");
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "key was replaced by a newer one (invite_resend)");
   } else if (rc == SQLITE_DONE) {
     *pzWhy = "unknown_key";
     invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown key");
@@ -113,8 +107,7 @@ static sqlite3_stmt *invite_find_by_key(sqlite3_context *ctx,
 }
 
 /* The key argument: text of the key alphabet and length, hashed. */
-static int arg_key(sqlite3_context *ctx, sqlite3_value **argv,
-                   unsigned char *aHash) {
+static int arg_key(sqlite3_context *ctx, sqlite3_value **argv, unsigned char *aHash) {
   const char *zKey;
   int nKey;
   /* A generous bound: anything longer is refused before it is read. */
@@ -130,14 +123,12 @@ static int arg_key(sqlite3_context *ctx, sqlite3_value **argv,
 /* Why a pending-looking invite cannot be used any more, or NULL. */
 static int invite_refuse_state(sqlite3_context *ctx, const InviteRow *r) {
   if (r->zRedeemed) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "key already used on %s UTC",
-                  r->zRedeemed);
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "key already used on %s UTC", r->zRedeemed);
   } else if (r->zDeclined) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was declined on %s UTC",
-                  r->id, r->zDeclined);
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was declined on %s UTC", r->id,
+                  r->zDeclined);
   } else if (r->zRevoked) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was revoked on %s UTC",
-                  r->id, r->zRevoked);
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was revoked on %s UTC", r->id, r->zRevoked);
   } else if (strcmp(r->zExpires, r->zNow) <= 0) {
     invite_errorf(ctx, SQLITE_CONSTRAINT, "key expired on %s UTC", r->zExpires);
   } else {
@@ -150,8 +141,7 @@ static int invite_refuse_state(sqlite3_context *ctx, const InviteRow *r) {
 ** whatever the kind: their details need no more than a key's verb knows
 ** (the seat of a resent member invite, its pending twin); for the other
 ** kinds they find nothing and the trigger's message stands. */
-static void explain_key_refusal(sqlite3_context *ctx, sqlite3_int64 iSub,
-                                const char *zEmail) {
+static void explain_key_refusal(sqlite3_context *ctx, sqlite3_int64 iSub, const char *zEmail) {
   InviteAsk ask = {.iSub = iSub, .zEmail = zEmail};
   invite_explain(ctx, &invite_kind_member, &ask);
 }
@@ -187,13 +177,12 @@ static sqlite3_int64 redeemer_user(sqlite3_context *ctx, sqlite3_value *pRedeeme
       invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown redeemer: no user %lld", iUser);
       return 0;
     }
-    int bMatch = r->zEmail == 0 ||
-                 sqlite3_stricmp((const char *)sqlite3_column_text(p, 0), r->zEmail) == 0;
+    int bMatch =
+        r->zEmail == 0 || sqlite3_stricmp((const char *)sqlite3_column_text(p, 0), r->zEmail) == 0;
     sqlite3_reset(p);
     if (!bMatch) {
       *pzWhy = "wrong_redeemer";
-      invite_errorf(ctx, SQLITE_CONSTRAINT,
-                    "this invite is addressed to another email address");
+      invite_errorf(ctx, SQLITE_CONSTRAINT, "this invite is addressed to another email address");
       return 0;
     }
     return iUser;
@@ -206,16 +195,15 @@ static sqlite3_int64 redeemer_user(sqlite3_context *ctx, sqlite3_value *pRedeeme
       return 0;
     }
     if (invite_text_refused(ctx, z, n, "argument", 2, "redeemer")) return 0;
-    const char *zErr = n > 1024 ? "address longer than 254 characters"
-                                : emails_normalize(z, n, zEmail);
+    const char *zErr =
+        n > 1024 ? "address longer than 254 characters" : emails_normalize(z, n, zEmail);
     if (zErr) {
       invite_errorf(ctx, SQLITE_MISMATCH, "invalid redeemer email address: %s", zErr);
       return 0;
     }
     if (r->zEmail && sqlite3_stricmp(zEmail, r->zEmail) != 0) {
       *pzWhy = "wrong_redeemer";
-      invite_errorf(ctx, SQLITE_CONSTRAINT,
-                    "this invite is addressed to another email address");
+      invite_errorf(ctx, SQLITE_CONSTRAINT, "this invite is addressed to another email address");
       return 0;
     }
     /* A new user gets the address the invite was sent to, if any. */
@@ -257,7 +245,10 @@ static sqlite3_str *redeem_result(sqlite3_context *ctx, const InviteKind *pKind,
   json_key(pOut, "invite_id"), json_int(pOut, iInvite);
   json_key(pOut, "kind"), json_text(pOut, pKind->zName);
   json_key(pOut, "user_id");
-  if (iUser) json_int(pOut, iUser); else json_text(pOut, 0);
+  if (iUser)
+    json_int(pOut, iUser);
+  else
+    json_text(pOut, 0);
   sqlite3_bind_int64(p, 1, iInvite);
   if (sqlite3_step(p) == SQLITE_ROW) {
     json_key(pOut, "business_id"), json_value(pOut, sqlite3_column_value(p, 0));
@@ -296,8 +287,7 @@ void invite_redeem_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   }
   if (argc > 1) {
     int e = sqlite3_value_type(argv[1]);
-    if (e != SQLITE_NULL && e != SQLITE_INTEGER && e != SQLITE_FLOAT &&
-        e != SQLITE_TEXT) {
+    if (e != SQLITE_NULL && e != SQLITE_INTEGER && e != SQLITE_FLOAT && e != SQLITE_TEXT) {
       invite_errorf(ctx, SQLITE_MISMATCH,
                     "argument 2 (redeemer) must be a user id or an email address");
       return;
@@ -305,8 +295,7 @@ void invite_redeem_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   }
   if (argc > 2 && sqlite3_value_type(argv[2]) != SQLITE_NULL) {
     int nSource;
-    if (invite_arg_text(ctx, argv, 2, "source", SOURCE_MAX_BYTES, &zSource,
-                        &nSource)) {
+    if (invite_arg_text(ctx, argv, 2, "source", SOURCE_MAX_BYTES, &zSource, &nSource)) {
       return;
     }
     if (nSource == 0 || emails_header_safe(zSource, nSource)) {
@@ -368,8 +357,7 @@ void invite_redeem_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   ** without becoming a user. */
   int bNobody = pKind->bNobody && row.zEmail == 0 && row.iUser == 0 &&
                 (argc < 2 || sqlite3_value_type(argv[1]) == SQLITE_NULL);
-  sqlite3_int64 iUser =
-      bNobody ? 0 : redeemer_user(ctx, argc > 1 ? argv[1] : 0, &row, &zWhy);
+  sqlite3_int64 iUser = bNobody ? 0 : redeemer_user(ctx, argc > 1 ? argv[1] : 0, &row, &zWhy);
   sqlite3_reset(pFound); /* row's text is no longer needed */
   pFound = 0;
   if (iUser == 0 && !bNobody) goto fail;
@@ -436,12 +424,27 @@ void invite_peek_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     invite_error_db(ctx, "cannot read invite %lld", iInvite);
     return;
   }
-  static const char *const azCol[] = {
-      "state", "kind", "business_id", "business", "subscription_id", "app",
-      "plan", "role_id", "role", "inviter_id", "inviter_first_name",
-      "inviter_last_name", "email", "created_at", "expires_at",
-      "redeemed_at", "revoked_at", "session_id", "profile_id", "profile",
-      "display_name"};
+  static const char *const azCol[] = {"state",
+                                      "kind",
+                                      "business_id",
+                                      "business",
+                                      "subscription_id",
+                                      "app",
+                                      "plan",
+                                      "role_id",
+                                      "role",
+                                      "inviter_id",
+                                      "inviter_first_name",
+                                      "inviter_last_name",
+                                      "email",
+                                      "created_at",
+                                      "expires_at",
+                                      "redeemed_at",
+                                      "revoked_at",
+                                      "session_id",
+                                      "profile_id",
+                                      "profile",
+                                      "display_name"};
   sqlite3_str *pOut = sqlite3_str_new(sqlite3_context_db_handle(ctx));
   json_open(pOut);
   json_key(pOut, "invite_id"), json_int(pOut, iInvite);
@@ -466,9 +469,8 @@ void invite_peek_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 /* Reads invite iInvite for revoke or resend: non-zero, with the error set,
 ** when it is unknown, accepted or revoked ("was <zRevoked> on ..."); else
 ** its time of reading in zNow[20] and its kind in *ppKind (when given). */
-static int invite_open_live(sqlite3_context *ctx, sqlite3_int64 iInvite,
-                            const char *zRevoked, char *zNow,
-                            const InviteKind **ppKind) {
+static int invite_open_live(sqlite3_context *ctx, sqlite3_int64 iInvite, const char *zRevoked,
+                            char *zNow, const InviteKind **ppKind) {
   sqlite3_stmt *p = invite_stmt(ctx, SQL_BY_ID);
   if (p == 0) return 1;
   sqlite3_bind_int64(p, 1, iInvite);
@@ -482,8 +484,8 @@ static int invite_open_live(sqlite3_context *ctx, sqlite3_int64 iInvite,
   sqlite3_snprintf(20, zNow, "%s", row.zNow);
   if (ppKind) *ppKind = invite_kind(row.zKind);
   if (row.zRedeemed) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was already accepted on %s UTC",
-                  iInvite, row.zRedeemed);
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was already accepted on %s UTC", iInvite,
+                  row.zRedeemed);
   } else if (row.zRevoked) {
     invite_errorf(ctx, SQLITE_CONSTRAINT, "invite %lld was %s on %s UTC", iInvite, zRevoked,
                   row.zRevoked);
@@ -493,8 +495,7 @@ static int invite_open_live(sqlite3_context *ctx, sqlite3_int64 iInvite,
   return bRefused;
 }
 
-static const char SQL_REVOKE[] =
-    "UPDATE $S.invites SET revoked_at = ?2 WHERE id = ?1";
+static const char SQL_REVOKE[] = "UPDATE $S.invites SET revoked_at = ?2 WHERE id = ?1";
 
 void invite_revoke_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
@@ -543,9 +544,8 @@ enum { OPT_KEEP, OPT_RESEND_DAYS, OPT_RESEND_SEND, OPT_RESEND_META, OPT_RESEND_C
 
 void invite_resend_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3_int64 iInvite, nDays = 0;
-  InviteOption aOpt[OPT_RESEND_COUNT] = {{"keep_old_keys", INVITE_OPT_FLAG, 0},
-                                         {"days", SQLITE_INTEGER, 0},
-                                         KEY_OPTIONS};
+  InviteOption aOpt[OPT_RESEND_COUNT] = {
+      {"keep_old_keys", INVITE_OPT_FLAG, 0}, {"days", SQLITE_INTEGER, 0}, KEY_OPTIONS};
   KeyOptions key;
   InviteTx tx = {0, 0};
   char zKey[KEYS_TEXT_CHARS + 1];

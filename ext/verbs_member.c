@@ -22,15 +22,13 @@
 
 /* ---- explaining a refusal ---- */
 
-static const char SQL_PENDING[] =
-    "SELECT i.id, i.expires_at FROM $S.invites i, $S.invite_now t"
-    " WHERE i.email = ?1 COLLATE NOCASE AND +i.subscription_id = ?2"
-    "   AND i.kind = 'member' AND i.redeemed_at IS NULL"
-    "   AND i.revoked_at IS NULL AND i.expires_at > t.now";
+static const char SQL_PENDING[] = "SELECT i.id, i.expires_at FROM $S.invites i, $S.invite_now t"
+                                  " WHERE i.email = ?1 COLLATE NOCASE AND +i.subscription_id = ?2"
+                                  "   AND i.kind = 'member' AND i.redeemed_at IS NULL"
+                                  "   AND i.revoked_at IS NULL AND i.expires_at > t.now";
 static const char SQL_ROLE_EXISTS[] = "SELECT 1 FROM $S.roles WHERE id = ?1";
 static const char SQL_USER_EXISTS[] = "SELECT 1 FROM $S.users WHERE id = ?1";
-static const char SQL_SUB_BUSINESS[] =
-    "SELECT business_id FROM $S.subscriptions WHERE id = ?1";
+static const char SQL_SUB_BUSINESS[] = "SELECT business_id FROM $S.subscriptions WHERE id = ?1";
 
 /* 1 with "<zUnknown> <id>" set when row id of zSql does not exist (or the
 ** error when the lookup fails); 0 when it does, or id is 0 (not given). */
@@ -46,8 +44,7 @@ static int member_unknown(sqlite3_context *ctx, const char *zSql, sqlite3_int64 
 ** pending invite, the inviter's limit, the unknown role or inviter. */
 static int member_explain(sqlite3_context *ctx, InviteRuleKind eRule, const InviteAsk *a) {
   switch (eRule) {
-  case RULE_SEAT_LIMIT:
-    return seats_explain(ctx, a->iSub);
+  case RULE_SEAT_LIMIT: return seats_explain(ctx, a->iSub);
   case RULE_PENDING_INVITE: {
     if (a->zEmail == 0) return 0;
     sqlite3_stmt *p = invite_stmt(ctx, SQL_PENDING);
@@ -59,8 +56,8 @@ static int member_explain(sqlite3_context *ctx, InviteRuleKind eRule, const Invi
       invite_errorf(ctx, SQLITE_CONSTRAINT,
                     "invite %lld for '%s' to subscription %lld is still pending "
                     "(until %s UTC): use invite_resend(%lld)",
-                    sqlite3_column_int64(p, 0), a->zEmail, a->iSub,
-                    sqlite3_column_text(p, 1), sqlite3_column_int64(p, 0));
+                    sqlite3_column_int64(p, 0), a->zEmail, a->iSub, sqlite3_column_text(p, 1),
+                    sqlite3_column_int64(p, 0));
     }
     sqlite3_reset(p);
     return bFound;
@@ -74,21 +71,17 @@ static int member_explain(sqlite3_context *ctx, InviteRuleKind eRule, const Invi
     security_explain_rate_limit(ctx, a->iInviter, iBusiness);
     return 1;
   }
-  case RULE_ROLE_APP:
-    return member_unknown(ctx, SQL_ROLE_EXISTS, a->iRole, "role", "unknown role");
+  case RULE_ROLE_APP: return member_unknown(ctx, SQL_ROLE_EXISTS, a->iRole, "role", "unknown role");
   case RULE_UNKNOWN_INVITER:
   case RULE_INVITER_MAY_NOT:
-    return member_unknown(ctx, SQL_USER_EXISTS, a->iInviter, "user",
-                          "unknown inviter: no user");
-  default:
-    return 0;
+    return member_unknown(ctx, SQL_USER_EXISTS, a->iInviter, "user", "unknown inviter: no user");
+  default: return 0;
   }
 }
 
 /* ---- invite_create(invitee, subscription, role, inviter [, options]) ---- */
 
-static const char SQL_USER_BY_ID[] =
-    "SELECT email FROM $S.users WHERE id = ?1";
+static const char SQL_USER_BY_ID[] = "SELECT email FROM $S.users WHERE id = ?1";
 static const char SQL_USER_BY_EMAIL[] =
     "SELECT id, email FROM $S.users WHERE email = ?1 COLLATE NOCASE";
 /* One read for everything the insert needs: the subscription's business,
@@ -203,8 +196,7 @@ void invite_create_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     goto fail;
   }
 
-  pStmt = invite_key_insert(ctx, SQL_INSERT_MEMBER_INVITE, zKey, aHash, iInviter, iUser,
-                            zEmail);
+  pStmt = invite_key_insert(ctx, SQL_INSERT_MEMBER_INVITE, zKey, aHash, iInviter, iUser, zEmail);
   if (pStmt == 0) goto fail;
   if (iUser == 0) {
     sqlite3_bind_text(pStmt, 5, zFirst, -1, SQLITE_STATIC);
@@ -229,11 +221,13 @@ void invite_create_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   if (iUser == 0 && (zFirst == 0 || zLast == 0 || !zFirst[0] || !zLast[0])) {
     invite_errorf(ctx, SQLITE_CONSTRAINT,
                   "'%s' is not a user yet: give first_name and last_name in "
-                  "the options", zEmail);
+                  "the options",
+                  zEmail);
     goto fail;
   }
 
-  if (invite_key_finish(ctx, &tx, invite_kind_member.zTemplate, iInvite, zUrl, zKey, zExpires, &key)) {
+  if (invite_key_finish(ctx, &tx, invite_kind_member.zTemplate, iInvite, zUrl, zKey, zExpires,
+                        &key)) {
     goto fail;
   }
   goto done;

@@ -28,10 +28,8 @@
 /* ---- explaining a refusal ---- */
 
 static const char SQL_USER_EXISTS[] = "SELECT 1 FROM $S.users WHERE id = ?1";
-static const char SQL_PROFILE[] =
-    "SELECT name FROM $S.security_profiles WHERE id = ?1";
-static const char SQL_SESSION_ENDED[] =
-    "SELECT ended_at FROM $S.sessions WHERE id = ?1";
+static const char SQL_PROFILE[] = "SELECT name FROM $S.security_profiles WHERE id = ?1";
+static const char SQL_SESSION_ENDED[] = "SELECT ended_at FROM $S.sessions WHERE id = ?1";
 
 /* The details of a refusal of a session's write: the unknown or absent
 ** inviter, the security profile, the session's end, the seat usage. */
@@ -39,8 +37,7 @@ static int session_explain(sqlite3_context *ctx, InviteRuleKind eRule, const Inv
   char zText[256];
   int rc;
   switch (eRule) {
-  case RULE_SEAT_LIMIT:
-    return a->iSub && seats_explain(ctx, a->iSub);
+  case RULE_SEAT_LIMIT: return a->iSub && seats_explain(ctx, a->iSub);
   case RULE_SESSION_PRESENT:
   case RULE_UNKNOWN_USER:
     rc = invite_lookup(ctx, SQL_USER_EXISTS, a->iUser, "user", 0, 0);
@@ -52,7 +49,8 @@ static int session_explain(sqlite3_context *ctx, InviteRuleKind eRule, const Inv
     if (eRule == RULE_SESSION_PRESENT) {
       invite_errorf(ctx, SQLITE_CONSTRAINT,
                     "user %lld is not present in session %lld as its owner or a "
-                    "licensed member: only they may invite", a->iUser, a->iSession);
+                    "licensed member: only they may invite",
+                    a->iUser, a->iSession);
       return 1;
     }
     return 0;
@@ -63,8 +61,8 @@ static int session_explain(sqlite3_context *ctx, InviteRuleKind eRule, const Inv
     rc = invite_lookup(ctx, SQL_PROFILE, a->iProfile, "security profile", zText, sizeof zText);
     if (rc > 0) {
       invite_errorf(ctx, SQLITE_CONSTRAINT,
-                    "security profile %lld ('%q') is not enabled for access invite",
-                    a->iProfile, zText);
+                    "security profile %lld ('%q') is not enabled for access invite", a->iProfile,
+                    zText);
     }
     return rc != 0;
   case RULE_SESSION_ENDED:
@@ -73,18 +71,19 @@ static int session_explain(sqlite3_context *ctx, InviteRuleKind eRule, const Inv
       invite_errorf(ctx, SQLITE_CONSTRAINT, "session %lld ended on %s UTC", a->iSession, zText);
     }
     return rc != 0;
-  default:
-    return 0;
+  default: return 0;
   }
 }
 
 /* The trigger's refusal, explained (session_explain); zUserRole says what
 ** iUser is ("inviter", "user"). */
-static void session_refused(sqlite3_context *ctx, sqlite3_int64 iSession,
-                            const char *zUserRole, sqlite3_int64 iUser,
-                            sqlite3_int64 iProfile, sqlite3_int64 iSub) {
-  InviteAsk ask = {.iSession = iSession, .zUserRole = zUserRole, .iUser = iUser,
-                   .iProfile = iProfile, .iSub = iSub};
+static void session_refused(sqlite3_context *ctx, sqlite3_int64 iSession, const char *zUserRole,
+                            sqlite3_int64 iUser, sqlite3_int64 iProfile, sqlite3_int64 iSub) {
+  InviteAsk ask = {.iSession = iSession,
+                   .zUserRole = zUserRole,
+                   .iUser = iUser,
+                   .iProfile = iProfile,
+                   .iSub = iSub};
   invite_explain(ctx, &invite_kind_session, &ask);
 }
 
@@ -100,10 +99,8 @@ static const char SQL_INVITE_CONTEXT[] =
     " WHERE s.id = ?1 AND b.id = s.subscription_id"
     "   AND m.business_id = b.business_id AND m.name = 'session_key_minutes'"
     "   AND d.business_id = b.business_id AND d.name = 'default_portal_id'";
-static const char SQL_PORTAL_BY_ID[] =
-    "SELECT id, base_url FROM $S.portals WHERE id = ?1";
-static const char SQL_PORTAL_FIRST[] =
-    "SELECT id, base_url FROM $S.portals ORDER BY id LIMIT 1";
+static const char SQL_PORTAL_BY_ID[] = "SELECT id, base_url FROM $S.portals WHERE id = ?1";
+static const char SQL_PORTAL_FIRST[] = "SELECT id, base_url FROM $S.portals ORDER BY id LIMIT 1";
 static const char SQL_USER_BY_EMAIL[] =
     "SELECT id, email FROM $S.users WHERE email = ?1 COLLATE NOCASE";
 static const char SQL_INSERT_SESSION_INVITE[] =
@@ -118,8 +115,8 @@ enum { OPT_EMAIL, OPT_COMMENTS, OPT_PORTAL, OPT_SEND, OPT_META, OPT_COUNT };
 ** (iOption, 0 when not given), else the business's default (iDefault), else
 ** the portal with the lowest id. Its id and base URL (the caller frees it);
 ** non-zero, with the error set, when there is none. */
-static int session_portal(sqlite3_context *ctx, sqlite3_int64 iOption,
-                          sqlite3_int64 iDefault, sqlite3_int64 *pId, char **pzBase) {
+static int session_portal(sqlite3_context *ctx, sqlite3_int64 iOption, sqlite3_int64 iDefault,
+                          sqlite3_int64 *pId, char **pzBase) {
   sqlite3_int64 id = iOption ? iOption : iDefault > 0 ? iDefault : 0;
   sqlite3_stmt *p = invite_stmt(ctx, id ? SQL_PORTAL_BY_ID : SQL_PORTAL_FIRST);
   if (p == 0) return 1;
@@ -184,8 +181,7 @@ void session_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   if (argc > 4 && json_options(ctx, argv[4], 5, aOpt, OPT_COUNT)) return;
   /* Comments go to the roster and the email body only: line breaks allowed. */
   if (json_option_text(ctx, &aOpt[OPT_EMAIL], 1024, 0, &zEmailOpt, &nEmail) ||
-      json_option_text(ctx, &aOpt[OPT_COMMENTS], SESSION_COMMENTS_MAX_BYTES, 0,
-                          &zComments, 0) ||
+      json_option_text(ctx, &aOpt[OPT_COMMENTS], SESSION_COMMENTS_MAX_BYTES, 0, &zComments, 0) ||
       key_options_read(ctx, &aOpt[OPT_SEND], &key)) {
     goto fail;
   }
@@ -254,7 +250,8 @@ void session_invite_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 
   /* With an `email` option the access invitation is queued too (nothing is
   ** queued for a key without an address). */
-  if (invite_key_finish(ctx, &tx, invite_kind_session.zTemplate, iInvite, zBase, zKey, zExpires, &key)) {
+  if (invite_key_finish(ctx, &tx, invite_kind_session.zTemplate, iInvite, zBase, zKey, zExpires,
+                        &key)) {
     goto fail;
   }
   goto done;
@@ -279,9 +276,8 @@ static const char SQL_JOIN[] =
 
 /* session_join and session_leave: the arguments, the transaction, the
 ** session, then one write of the roster (zSql binds session, user). */
-static int session_roster_write(sqlite3_context *ctx, sqlite3_value **argv,
-                                const char *zSql, InviteTx *pTx,
-                                sqlite3_int64 *piSession, sqlite3_int64 *piUser) {
+static int session_roster_write(sqlite3_context *ctx, sqlite3_value **argv, const char *zSql,
+                                InviteTx *pTx, sqlite3_int64 *piSession, sqlite3_int64 *piUser) {
   if (invite_arg_id(ctx, argv, 0, "session", piSession)) return 1;
   if (invite_arg_id(ctx, argv, 1, "user", piUser)) return 1;
   if (invite_verb_begin(ctx, pTx)) return 1;
@@ -327,8 +323,8 @@ void session_leave_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   InviteTx tx = {0, 0};
   if (session_roster_write(ctx, argv, SQL_LEAVE, &tx, &iSession, &iUser)) goto fail;
   if (sqlite3_changes(sqlite3_context_db_handle(ctx)) == 0) {
-    invite_errorf(ctx, SQLITE_CONSTRAINT, "user %lld is not present in session %lld",
-                  iUser, iSession);
+    invite_errorf(ctx, SQLITE_CONSTRAINT, "user %lld is not present in session %lld", iUser,
+                  iSession);
     goto fail;
   }
   if (invite_verb_end(ctx, &tx, 1)) return;

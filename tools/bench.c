@@ -119,8 +119,7 @@ static sqlite3_stmt *prepare(sqlite3 *db, const char *zSql) {
 /* Steps p to the end (rows ignored) and resets it. */
 static void run(sqlite3 *db, sqlite3_stmt *p) {
   int rc;
-  while ((rc = sqlite3_step(p)) == SQLITE_ROW) {
-  }
+  while ((rc = sqlite3_step(p)) == SQLITE_ROW) {}
   if (rc != SQLITE_DONE) die(db, sqlite3_sql(p));
   sqlite3_reset(p);
 }
@@ -160,15 +159,15 @@ enum { SIDE_VERB, SIDE_BARE, SIDE_HONEST };
 typedef struct Side {
   sqlite3 *db;
   int eSide;
-  int bFloor; /* bare or honest: the bench opens the transactions */
+  int bFloor;              /* bare or honest: the bench opens the transactions */
   sqlite3_int64 iNextUser; /* next user without an invite */
   /* the keys (verb) or hashes (floor) created and not yet redeemed */
   char (*azKey)[44];
   unsigned char (*aHash)[32];
   int nKey, iKey, nKeyAlloc;
-  sqlite3_stmt *pCreate, *pRedeem;                 /* verb */
+  sqlite3_stmt *pCreate, *pRedeem;                   /* verb */
   sqlite3_stmt *pInsert, *pFind, *pUpdate, *pMember; /* floor */
-  sqlite3_stmt *pRate, *pOutbox, *pAudit;              /* floor */
+  sqlite3_stmt *pRate, *pOutbox, *pAudit;            /* floor */
   /* honest floor: the reads the rules need */
   sqlite3_stmt *hInvitee, *hContext, *hManager, *hInviterRole, *hInviter;
   sqlite3_stmt *hMember, *hPending, *hSetting, *hRateLast, *hRateAt;
@@ -205,43 +204,40 @@ static void remove_db(const char *zPath) {
 static void honest_prepare(Side *s) {
   sqlite3 *db = s->db;
   s->hInvitee = prepare(db, "SELECT email, first_name, last_name FROM users WHERE id = ?1");
-  s->hContext = prepare(db,
-      "SELECT s.business_id, s.app_id, s.seats, b.name, a.name, r.app_id, r.name, r.rank"
-      "  FROM subscriptions s JOIN businesses b ON b.id = s.business_id"
-      "  JOIN apps a ON a.id = s.app_id JOIN roles r ON r.id = ?2 WHERE s.id = ?1");
-  s->hManager = prepare(db,
-      "SELECT 1 FROM account_managers WHERE business_id = ?1 AND user_id = ?2");
-  s->hInviterRole = prepare(db,
-      "SELECT r.rank, r.can_invite FROM members m JOIN roles r ON r.id = m.role_id"
-      " WHERE m.subscription_id = ?1 AND m.user_id = ?2");
+  s->hContext = prepare(
+      db, "SELECT s.business_id, s.app_id, s.seats, b.name, a.name, r.app_id, r.name, r.rank"
+          "  FROM subscriptions s JOIN businesses b ON b.id = s.business_id"
+          "  JOIN apps a ON a.id = s.app_id JOIN roles r ON r.id = ?2 WHERE s.id = ?1");
+  s->hManager =
+      prepare(db, "SELECT 1 FROM account_managers WHERE business_id = ?1 AND user_id = ?2");
+  s->hInviterRole =
+      prepare(db, "SELECT r.rank, r.can_invite FROM members m JOIN roles r ON r.id = m.role_id"
+                  " WHERE m.subscription_id = ?1 AND m.user_id = ?2");
   s->hInviter = prepare(db, "SELECT first_name, last_name FROM users WHERE id = ?1");
-  s->hMember = prepare(db,
-      "SELECT 1 FROM members WHERE subscription_id = ?1 AND user_id = ?2");
-  s->hPending = prepare(db,
-      "SELECT id FROM invites WHERE email = ?1 COLLATE NOCASE AND redeemed_at IS NULL"
-      "   AND revoked_at IS NULL AND +subscription_id = ?2 AND expires_at > ?3");
-  s->hSetting = prepare(db,
-      "SELECT coalesce("
-      "  (SELECT value FROM settings WHERE name = ?1 AND ifnull(business_id, 0) = ?2),"
-      "  (SELECT value FROM settings WHERE name = ?1 AND ifnull(business_id, 0) = 0),"
-      "  (SELECT value FROM invite_setting_defs WHERE name = ?1))");
-  s->hRateLast = prepare(db,
-      "SELECT seq FROM invite_rate WHERE inviter_id = ?1 ORDER BY seq DESC LIMIT 1");
-  s->hRateAt = prepare(db,
-      "SELECT at FROM invite_rate WHERE inviter_id = ?1 AND seq = ?2");
-  s->hTemplate = prepare(db,
-      "SELECT subject, body FROM templates WHERE kind = 'member_invite'"
-      "   AND ifnull(business_id, 0) = ?1"
-      " UNION ALL SELECT subject, body FROM templates WHERE kind = 'member_invite'"
-      "   AND ifnull(business_id, 0) = 0 LIMIT 1");
+  s->hMember = prepare(db, "SELECT 1 FROM members WHERE subscription_id = ?1 AND user_id = ?2");
+  s->hPending =
+      prepare(db, "SELECT id FROM invites WHERE email = ?1 COLLATE NOCASE AND redeemed_at IS NULL"
+                  "   AND revoked_at IS NULL AND +subscription_id = ?2 AND expires_at > ?3");
+  s->hSetting =
+      prepare(db, "SELECT coalesce("
+                  "  (SELECT value FROM settings WHERE name = ?1 AND ifnull(business_id, 0) = ?2),"
+                  "  (SELECT value FROM settings WHERE name = ?1 AND ifnull(business_id, 0) = 0),"
+                  "  (SELECT value FROM invite_setting_defs WHERE name = ?1))");
+  s->hRateLast =
+      prepare(db, "SELECT seq FROM invite_rate WHERE inviter_id = ?1 ORDER BY seq DESC LIMIT 1");
+  s->hRateAt = prepare(db, "SELECT at FROM invite_rate WHERE inviter_id = ?1 AND seq = ?2");
+  s->hTemplate =
+      prepare(db, "SELECT subject, body FROM templates WHERE kind = 'member_invite'"
+                  "   AND ifnull(business_id, 0) = ?1"
+                  " UNION ALL SELECT subject, body FROM templates WHERE kind = 'member_invite'"
+                  "   AND ifnull(business_id, 0) = 0 LIMIT 1");
   s->hAuditLast = prepare(db, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
   s->hRedeemer = prepare(db, "SELECT email FROM users WHERE id = ?1");
-  s->hCascade = prepare(db,
-      "SELECT s.seats, s.app_id, r.app_id FROM subscriptions s, roles r"
-      " WHERE s.id = ?1 AND r.id = ?2");
-  s->hAudit = prepare(db,
-      "INSERT INTO audit_log(id, at, actor, action, subject, detail, prev_hash, hash)"
-      " VALUES(?1, ?2, 1, ?3, ?4, ?5, ?6, ?7)");
+  s->hCascade = prepare(db, "SELECT s.seats, s.app_id, r.app_id FROM subscriptions s, roles r"
+                            " WHERE s.id = ?1 AND r.id = ?2");
+  s->hAudit =
+      prepare(db, "INSERT INTO audit_log(id, at, actor, action, subject, detail, prev_hash, hash)"
+                  " VALUES(?1, ?2, 1, ?3, ?4, ?5, ?6, ?7)");
   s->hSave = prepare(db, "SAVEPOINT honest");
   s->hRelease = prepare(db, "RELEASE honest");
 }
@@ -267,8 +263,7 @@ static sqlite3_int64 honest_setting_int(Side *s, const char *zName, sqlite3_int6
 
 /* The audit row: the next id, chained to the last row's hash by BLAKE2b
 ** over the previous hash and the fields. */
-static void honest_audit(Side *s, const char *zAction, sqlite3_int64 iInvite,
-                         sqlite3_int64 iUser) {
+static void honest_audit(Side *s, const char *zAction, sqlite3_int64 iInvite, sqlite3_int64 iUser) {
   unsigned char aPrev[32] = {0}, aHash[32];
   sqlite3_int64 iId = 1;
   if (row(s->db, s->hAuditLast)) {
@@ -311,8 +306,8 @@ static void col_text(sqlite3_stmt *p, int i, char *z, size_t n) {
   snprintf(z, n, "%s", zCol ? (const char *)zCol : "");
 }
 
-static void honest_create(Side *s, sqlite3_int64 iUser, sqlite3_int64 iSub,
-                          sqlite3_int64 iRole, sqlite3_int64 iInviter, int bSavepoint) {
+static void honest_create(Side *s, sqlite3_int64 iUser, sqlite3_int64 iSub, sqlite3_int64 iRole,
+                          sqlite3_int64 iInviter, int bSavepoint) {
   sqlite3 *db = s->db;
   if (bSavepoint) run(db, s->hSave);
   char zEmail[256], zFirst[128], zLast[128], zBusiness[128], zApp[128], zRole[128];
@@ -460,8 +455,8 @@ static void honest_create(Side *s, sqlite3_int64 iUser, sqlite3_int64 iSub,
   /* the result an application would hand back */
   char zResult[512];
   snprintf(zResult, sizeof zResult,
-           "{\"id\":%lld,\"key\":\"%s\",\"url\":\"%s\",\"expires_at\":\"%s\"}",
-           iInvite, zKey, zUrl, EXPIRES);
+           "{\"id\":%lld,\"key\":\"%s\",\"url\":\"%s\",\"expires_at\":\"%s\"}", iInvite, zKey, zUrl,
+           EXPIRES);
 }
 
 static void honest_redeem(Side *s, const char *zKey, int bSavepoint) {
@@ -469,7 +464,8 @@ static void honest_redeem(Side *s, const char *zKey, int bSavepoint) {
   unsigned char aRaw[32], aHash[32];
   size_t nRaw = 0;
   if (sodium_base642bin(aRaw, sizeof aRaw, zKey, 43, 0, &nRaw, 0,
-                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 || nRaw != 32) {
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+      nRaw != 32) {
     honest_fail(s, "malformed key");
   }
   crypto_generichash(aHash, sizeof aHash, aRaw, sizeof aRaw, 0, 0);
@@ -516,12 +512,11 @@ static void honest_redeem(Side *s, const char *zKey, int bSavepoint) {
   if (bSavepoint) run(db, s->hRelease);
 }
 
-
 /* Fills a fresh file: catalog, nUsers invitees, nPending outstanding
 ** invites. The rows are written with the triggers dropped (a bulk load);
 ** for the verb database invite_init() then puts every trigger back. */
-static void side_open(Side *s, const char *zName, int eSide,
-                      sqlite3_int64 nPending, sqlite3_int64 nUsers) {
+static void side_open(Side *s, const char *zName, int eSide, sqlite3_int64 nPending,
+                      sqlite3_int64 nUsers) {
   int bFloor = eSide != SIDE_VERB;
   memset(s, 0, sizeof *s);
   s->eSide = eSide;
@@ -531,18 +526,17 @@ static void side_open(Side *s, const char *zName, int eSide,
   s->bFloor = bFloor;
   sqlite3 *db = s->db;
   exec(db, "SELECT invite_init(); SELECT invite_clock('" NOW "')");
-  exec(db,
-       "BEGIN;"
-       "INSERT INTO businesses VALUES (1, 'Acme');"
-       "INSERT INTO apps VALUES (1, 'Ledger');"
-       "INSERT INTO subscriptions VALUES (1, 1, 1, 'Enterprise', NULL);"
-       "INSERT INTO roles VALUES (1, 1, 'Viewer', 10, 0);"
-       "INSERT INTO users(id, email, first_name, last_name)"
-       "  VALUES (1, 'mia@acme.com', 'Mia', 'Manager');"
-       "INSERT INTO account_managers VALUES (1, 1);"
-       /* one inviter makes every invite: no daily limit */
-       "INSERT INTO settings VALUES (NULL, 'invites_per_inviter_per_day', 0);"
-       "COMMIT");
+  exec(db, "BEGIN;"
+           "INSERT INTO businesses VALUES (1, 'Acme');"
+           "INSERT INTO apps VALUES (1, 'Ledger');"
+           "INSERT INTO subscriptions VALUES (1, 1, 1, 'Enterprise', NULL);"
+           "INSERT INTO roles VALUES (1, 1, 'Viewer', 10, 0);"
+           "INSERT INTO users(id, email, first_name, last_name)"
+           "  VALUES (1, 'mia@acme.com', 'Mia', 'Manager');"
+           "INSERT INTO account_managers VALUES (1, 1);"
+           /* one inviter makes every invite: no daily limit */
+           "INSERT INTO settings VALUES (NULL, 'invites_per_inviter_per_day', 0);"
+           "COMMIT");
   /* Drop the triggers: for good on the floor, for the load on the verb. */
   sqlite3_int64 nTriggers =
       one_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'");
@@ -577,8 +571,7 @@ static void side_open(Side *s, const char *zName, int eSide,
     ** it, so the install runs again and puts every trigger back. */
     exec(db, "DELETE FROM invite_meta WHERE name = 'schema_hash';"
              "SELECT invite_init()");
-    if (one_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'") !=
-        nTriggers) {
+    if (one_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'") != nTriggers) {
       die(db, "the triggers did not come back after the bulk load");
     }
     if (*zVerbSql) exec(db, "%s", zVerbSql);
@@ -587,32 +580,25 @@ static void side_open(Side *s, const char *zName, int eSide,
   s->nKeyAlloc = (int)nUsers;
   if (bFloor) {
     s->aHash = malloc((size_t)nUsers * sizeof *s->aHash);
-    s->pInsert = prepare(db,
-        "INSERT INTO invites(kind, key_hash, inviter_id, user_id, email,"
-        "  business_id, subscription_id, role_id, created_at, expires_at,"
-        "  last_sent_at)"
-        " VALUES('member', ?1, 1, ?2, ?3, 1, 1, 1, ?4, ?5, ?4)");
-    s->pFind = prepare(db,
-        "SELECT id, kind, user_id, email, subscription_id, role_id, expires_at,"
-        "       redeemed_at, revoked_at FROM invites WHERE key_hash = ?1");
-    s->pUpdate = prepare(db,
-        "UPDATE invites SET redeemed_at = ?2, redeemed_by = ?3 WHERE id = ?1");
-    s->pMember = prepare(db,
-        "INSERT INTO members(user_id, subscription_id, role_id, invite_id,"
-        "  joined_at) VALUES(?1, ?2, ?3, ?4, ?5)");
-    s->pRate = prepare(db,
-        "INSERT INTO invite_rate(inviter_id, seq, at) VALUES(1, ?1, ?2)");
-    s->pOutbox = prepare(db,
-        "INSERT INTO outbox(kind, invite_id, business_id, recipient,"
-        "  recipient_name, subject, body, message_id, secret, next_attempt_at,"
-        "  created_at) VALUES('member_invite', ?1, 1, ?2, 'User N',"
-        "  'Mia Manager invited you to Ledger at Acme', ?3,"
-        "  '<' || hex(randomblob(16)) || '@invite.local>', ?4, ?5, ?5)");
-    s->pAudit = prepare(db,
-        "INSERT INTO audit_log(id, at, actor, action, subject, detail,"
-        "  prev_hash, hash) VALUES((SELECT max(id) FROM audit_log) + 1, ?1, 1,"
-        "  ?2, 'invite:' || ?3, json_object('kind', 'member', 'user_id', ?4),"
-        "  randomblob(32), randomblob(32))");
+    s->pInsert = prepare(db, "INSERT INTO invites(kind, key_hash, inviter_id, user_id, email,"
+                             "  business_id, subscription_id, role_id, created_at, expires_at,"
+                             "  last_sent_at)"
+                             " VALUES('member', ?1, 1, ?2, ?3, 1, 1, 1, ?4, ?5, ?4)");
+    s->pFind = prepare(db, "SELECT id, kind, user_id, email, subscription_id, role_id, expires_at,"
+                           "       redeemed_at, revoked_at FROM invites WHERE key_hash = ?1");
+    s->pUpdate = prepare(db, "UPDATE invites SET redeemed_at = ?2, redeemed_by = ?3 WHERE id = ?1");
+    s->pMember = prepare(db, "INSERT INTO members(user_id, subscription_id, role_id, invite_id,"
+                             "  joined_at) VALUES(?1, ?2, ?3, ?4, ?5)");
+    s->pRate = prepare(db, "INSERT INTO invite_rate(inviter_id, seq, at) VALUES(1, ?1, ?2)");
+    s->pOutbox = prepare(db, "INSERT INTO outbox(kind, invite_id, business_id, recipient,"
+                             "  recipient_name, subject, body, message_id, secret, next_attempt_at,"
+                             "  created_at) VALUES('member_invite', ?1, 1, ?2, 'User N',"
+                             "  'Mia Manager invited you to Ledger at Acme', ?3,"
+                             "  '<' || hex(randomblob(16)) || '@invite.local>', ?4, ?5, ?5)");
+    s->pAudit = prepare(db, "INSERT INTO audit_log(id, at, actor, action, subject, detail,"
+                            "  prev_hash, hash) VALUES((SELECT max(id) FROM audit_log) + 1, ?1, 1,"
+                            "  ?2, 'invite:' || ?3, json_object('kind', 'member', 'user_id', ?4),"
+                            "  randomblob(32), randomblob(32))");
     s->iRateSeq = one_int(db, "SELECT count(*) FROM invite_rate");
     if (eSide == SIDE_HONEST) honest_prepare(s);
   }
@@ -627,13 +613,12 @@ static void side_open(Side *s, const char *zName, int eSide,
 }
 
 static void side_close(Side *s) {
-  sqlite3_stmt *ap[] = {s->pCreate, s->pRedeem, s->pInsert, s->pFind,
-                        s->pUpdate, s->pMember, s->pBegin,  s->pCommit,
-                        s->pRate,   s->pOutbox, s->pAudit,
-                        s->hInvitee, s->hContext, s->hManager, s->hInviterRole,
-                        s->hInviter, s->hMember, s->hPending, s->hSetting,
-                        s->hRateLast, s->hRateAt, s->hTemplate, s->hAuditLast,
-                        s->hRedeemer, s->hCascade, s->hAudit, s->hSave, s->hRelease};
+  sqlite3_stmt *ap[] = {s->pCreate,  s->pRedeem,   s->pInsert,    s->pFind,     s->pUpdate,
+                        s->pMember,  s->pBegin,    s->pCommit,    s->pRate,     s->pOutbox,
+                        s->pAudit,   s->hInvitee,  s->hContext,   s->hManager,  s->hInviterRole,
+                        s->hInviter, s->hMember,   s->hPending,   s->hSetting,  s->hRateLast,
+                        s->hRateAt,  s->hTemplate, s->hAuditLast, s->hRedeemer, s->hCascade,
+                        s->hAudit,   s->hSave,     s->hRelease};
   for (size_t i = 0; i < sizeof ap / sizeof ap[0]; i++) sqlite3_finalize(ap[i]);
   sqlite3_close(s->db);
   remove_db(s->zPath); /* a 10M file is gigabytes */
@@ -662,14 +647,17 @@ static void side_create(Side *s) {
     run(s->db, s->pRate);
     /* the default template's body, rendered, with a key in its link */
     char zKey[44], zBody[600];
-    for (int i = 0; i < 43; i++) zKey[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[s->aHash[s->nKey][i % 32] & 63];
+    for (int i = 0; i < 43; i++)
+      zKey[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+          [s->aHash[s->nKey][i % 32] & 63];
     zKey[43] = 0;
     snprintf(zBody, sizeof zBody,
              "Hello User N,\n\nMia Manager invited you to join Acme on Ledger as "
              "Viewer.\n\n\nAccept the invitation:\n"
              "https://invite.example.com/accept?key=%s\n\nThe link works once "
              "and expires on %s UTC (in 7 days).\nIf you did not expect this "
-             "invitation, you can ignore this email.\n", zKey, EXPIRES);
+             "invitation, you can ignore this email.\n",
+             zKey, EXPIRES);
     sqlite3_bind_int64(s->pOutbox, 1, iInvite);
     sqlite3_bind_text(s->pOutbox, 2, zEmail, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s->pOutbox, 3, zBody, -1, SQLITE_TRANSIENT);
@@ -742,8 +730,10 @@ static double batch_run(Side *s, int eOp, int eMode, int n) {
     ** statements (create and redeem alike) need one. */
     int bTx = eMode == MODE_PER_CALL && s->bFloor;
     if (bTx) run(s->db, s->pBegin);
-    if (eOp == OP_CREATE) side_create(s);
-    else side_redeem(s);
+    if (eOp == OP_CREATE)
+      side_create(s);
+    else
+      side_redeem(s);
     if (bTx) run(s->db, s->pCommit);
   }
   if (eMode == MODE_ONE_TX) run(s->db, s->pCommit);
@@ -759,24 +749,24 @@ static double batch(Side *s, int eOp, int eMode, int n) {
 
 static const char *size_label(sqlite3_int64 n) {
   static char z[32];
-  if (n >= 1000000) snprintf(z, sizeof z, "%lldM", n / 1000000);
-  else snprintf(z, sizeof z, "%lldk", n / 1000);
+  if (n >= 1000000)
+    snprintf(z, sizeof z, "%lldM", n / 1000000);
+  else
+    snprintf(z, sizeof z, "%lldk", n / 1000);
   return z;
 }
 
 static int nMissed;
 
 /* Times are seconds for n calls: [SIDE_VERB], [SIDE_BARE], [SIDE_HONEST]. */
-static void print_row(sqlite3_int64 nPending, const char *zOp, int eMode,
-                      int n, const double *aT) {
+static void print_row(sqlite3_int64 nPending, const char *zOp, int eMode, int n, const double *aT) {
   double verb = n / aT[SIDE_VERB], bare = n / aT[SIDE_BARE], honest = n / aT[SIDE_HONEST];
   double ratio = honest / verb;
   double target = eMode == MODE_ONE_TX ? 1.3 : 1.1;
   if (ratio > target) nMissed++;
   printf("| %-6s | %-13s | %-8s | %6d | %9.0f | %11.0f | %9.0f | %5.2fx | %4.1fx %-4s | %5.2fx |\n",
-         size_label(nPending), zOp, eMode == MODE_ONE_TX ? "one tx" : "per call",
-         n, verb, honest, bare, ratio, target, ratio <= target ? "ok" : "MISS",
-         bare / verb);
+         size_label(nPending), zOp, eMode == MODE_ONE_TX ? "one tx" : "per call", n, verb, honest,
+         bare, ratio, target, ratio <= target ? "ok" : "MISS", bare / verb);
   fflush(stdout);
 }
 
@@ -847,8 +837,10 @@ static void bench_instructions(int n) {
       run(s->db, s->pBegin);
       for (int k = 0; k < nWarm + n; k++) {
         if (k == nWarm) CALLGRIND_TOGGLE_COLLECT;
-        if (eOp == OP_CREATE) side_create(s);
-        else side_redeem(s);
+        if (eOp == OP_CREATE)
+          side_create(s);
+        else
+          side_redeem(s);
       }
       CALLGRIND_TOGGLE_COLLECT;
       run(s->db, s->pCommit);
@@ -944,8 +936,8 @@ static void bench_macro(void) {
     sqlite3_reset(p);
   }
   t = now_s() - t0;
-  printf("  1 MB text (a macro every ~100 bytes): %.1f ms per call, %.0f MB/s\n",
-         t / n * 1e3, n * (double)nBig / t / 1e6);
+  printf("  1 MB text (a macro every ~100 bytes): %.1f ms per call, %.0f MB/s\n", t / n * 1e3,
+         n * (double)nBig / t / 1e6);
   sqlite3_finalize(p);
   free(zBig);
   sqlite3_close(db);
@@ -960,9 +952,8 @@ static int cmp_double(const void *a, const void *b) {
 
 static const char *zLatencySql = ""; /* --latency-sql: run on each connection first */
 
-
 typedef struct Call {
-  double wall, cpu; /* microseconds */
+  double wall, cpu;  /* microseconds */
   long nVol, nInvol; /* context switches: blocked (I/O, locks) / preempted */
 } Call;
 
@@ -1031,16 +1022,20 @@ static void bench_latency(int n, int bFix) {
   double *aCpu = malloc(sizeof(double) * (size_t)n);
   if (a == 0 || aCpu == 0) die(0, "out of memory");
   printf("\none autocommit call (its own transaction), %d calls per cell, 10k invites"
-         " outstanding, microseconds%s%s\n", n, *zLatencySql ? "; first: " : "", zLatencySql);
+         " outstanding, microseconds%s%s\n",
+         n, *zLatencySql ? "; first: " : "", zLatencySql);
   if (bFix) {
     printf("with the fix: wal_autocheckpoint=0 on the calling connection, a PASSIVE"
-           " checkpoint every %d ms from a thread of its own\n", nCheckpointMs);
+           " checkpoint every %d ms from a thread of its own\n",
+           nCheckpointMs);
   } else {
     printf("SQLite's default: the committing call checkpoints when the WAL passes 1000"
            " pages\n");
   }
-  printf("| synchronous | operation     | side   |    p50 |    p99 |   p999 |    max | p99/p50 | goal       |\n");
-  printf("|-------------|---------------|--------|--------|--------|--------|--------|---------|------------|\n");
+  printf(
+      "| synchronous | operation     | side   |    p50 |    p99 |   p999 |    max | p99/p50 | goal       |\n");
+  printf(
+      "|-------------|---------------|--------|--------|--------|--------|--------|---------|------------|\n");
   char zNotes[4096] = "";
   size_t nNotes = 0;
   for (int iSync = 0; iSync < (bFix ? 1 : 2); iSync++) {
@@ -1072,18 +1067,22 @@ static void bench_latency(int n, int bFix) {
         int bGoal = e == SIDE_VERB && iSync == 0;
         if (bGoal && r > 3.0) nMissed++;
         printf("| %-11s | %-13s | %-6s | %6.0f | %6.0f | %6.0f | %6.0f | %6.1fx | %-10s |\n",
-               azSync[iSync], zOp, azSideName[e], p50, p99, b[n * 999 / 1000].wall,
-               b[n - 1].wall, r, bGoal ? (r <= 3.0 ? "<=3x ok" : "<=3x MISS") : "");
+               azSync[iSync], zOp, azSideName[e], p50, p99, b[n * 999 / 1000].wall, b[n - 1].wall,
+               r, bGoal ? (r <= 3.0 ? "<=3x ok" : "<=3x MISS") : "");
         if (e != SIDE_VERB) continue;
         int nSlow = 0, nPreempted = 0, nBlocked = 0, nNeither = 0;
         for (int i = n * 99 / 100; i < n; i++, nSlow++) {
-          if (b[i].nInvol) nPreempted++;
-          else if (b[i].nVol) nBlocked++;
-          else nNeither++;
+          if (b[i].nInvol)
+            nPreempted++;
+          else if (b[i].nVol)
+            nBlocked++;
+          else
+            nNeither++;
         }
         for (int i = 0; i < n; i++) aCpu[i] = b[i].cpu;
         qsort(aCpu, (size_t)n, sizeof(double), cmp_double);
-        nNotes += (size_t)snprintf(zNotes + nNotes, sizeof zNotes - nNotes,
+        nNotes += (size_t)snprintf(
+            zNotes + nNotes, sizeof zNotes - nNotes,
             "  %-6s %s verb: slowest %d calls: %d preempted, %d blocked (I/O), %d neither;"
             " CPU time p50 %.0f, p99 %.0f (%.1fx), p999 %.0f\n",
             azSync[iSync], zOp, nSlow, nPreempted, nBlocked, nNeither, aCpu[n / 2],
@@ -1109,23 +1108,38 @@ int main(int argc, char **argv) {
   int nCalls = 10000, nLatency = 3000;
   if (getenv("INVITE_SO")) zSo = getenv("INVITE_SO");
   for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--big") == 0) bBig = bMillion = 1;
-    else if (strcmp(argv[i], "--million") == 0) bMillion = 1;
-    else if (strcmp(argv[i], "--quick") == 0) bMillion = 0; /* the default now */
-    else if (strcmp(argv[i], "--latency-only") == 0) bLatencyOnly = 1;
-    else if (strcmp(argv[i], "--latency-calls") == 0 && i + 1 < argc) nLatency = atoi(argv[++i]);
-    else if (strcmp(argv[i], "--verb-sql") == 0 && i + 1 < argc) zVerbSql = argv[++i];
-    else if (strcmp(argv[i], "--checkpoint-ms") == 0 && i + 1 < argc) nCheckpointMs = atoi(argv[++i]);
-    else if (strcmp(argv[i], "--latency-sql") == 0 && i + 1 < argc) zLatencySql = argv[++i];
-    else if (strcmp(argv[i], "--no-extras") == 0) bExtras = 0;
-    else if (strcmp(argv[i], "--instructions") == 0) bInstructions = 1;
-    else if (strcmp(argv[i], "--so") == 0 && i + 1 < argc) zSo = argv[++i];
-    else if (strcmp(argv[i], "--calls") == 0 && i + 1 < argc) nCalls = atoi(argv[++i]);
-    else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc) zDir = argv[++i];
+    if (strcmp(argv[i], "--big") == 0)
+      bBig = bMillion = 1;
+    else if (strcmp(argv[i], "--million") == 0)
+      bMillion = 1;
+    else if (strcmp(argv[i], "--quick") == 0)
+      bMillion = 0; /* the default now */
+    else if (strcmp(argv[i], "--latency-only") == 0)
+      bLatencyOnly = 1;
+    else if (strcmp(argv[i], "--latency-calls") == 0 && i + 1 < argc)
+      nLatency = atoi(argv[++i]);
+    else if (strcmp(argv[i], "--verb-sql") == 0 && i + 1 < argc)
+      zVerbSql = argv[++i];
+    else if (strcmp(argv[i], "--checkpoint-ms") == 0 && i + 1 < argc)
+      nCheckpointMs = atoi(argv[++i]);
+    else if (strcmp(argv[i], "--latency-sql") == 0 && i + 1 < argc)
+      zLatencySql = argv[++i];
+    else if (strcmp(argv[i], "--no-extras") == 0)
+      bExtras = 0;
+    else if (strcmp(argv[i], "--instructions") == 0)
+      bInstructions = 1;
+    else if (strcmp(argv[i], "--so") == 0 && i + 1 < argc)
+      zSo = argv[++i];
+    else if (strcmp(argv[i], "--calls") == 0 && i + 1 < argc)
+      nCalls = atoi(argv[++i]);
+    else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
+      zDir = argv[++i];
     else {
-      fprintf(stderr, "usage: %s [--million] [--big] [--calls n] [--no-extras] [--so invite.so]"
-                      " [--dir dir] [--instructions] [--latency-only] [--latency-calls n]"
-                      " [--latency-sql SQL] [--checkpoint-ms ms] [--verb-sql SQL]\n", argv[0]);
+      fprintf(stderr,
+              "usage: %s [--million] [--big] [--calls n] [--no-extras] [--so invite.so]"
+              " [--dir dir] [--instructions] [--latency-only] [--latency-calls n]"
+              " [--latency-sql SQL] [--checkpoint-ms ms] [--verb-sql SQL]\n",
+              argv[0]);
       return 2;
     }
   }
@@ -1137,8 +1151,8 @@ int main(int argc, char **argv) {
   }
   char zHost[256] = "?";
   gethostname(zHost, sizeof zHost);
-  printf("sqlite-invite bench: SQLite %s, %s, %ld CPUs online, host %s\n",
-         sqlite3_libversion(), zSo, sysconf(_SC_NPROCESSORS_ONLN), zHost);
+  printf("sqlite-invite bench: SQLite %s, %s, %ld CPUs online, host %s\n", sqlite3_libversion(),
+         zSo, sysconf(_SC_NPROCESSORS_ONLN), zHost);
   if (nLatency < 100) nLatency = 100;
   if (bLatencyOnly) {
     bench_latency(nLatency, 0);

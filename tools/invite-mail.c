@@ -126,12 +126,11 @@ static int is_plain_ascii(const char *z) {
 }
 
 static void base64(Buf *p, const unsigned char *a, size_t n) {
-  static const char b64[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   for (size_t i = 0; i < n; i += 3) {
     unsigned v = a[i] << 16 | (i + 1 < n ? a[i + 1] << 8 : 0) | (i + 2 < n ? a[i + 2] : 0);
-    char q[4] = {b64[v >> 18 & 63], b64[v >> 12 & 63],
-                 i + 1 < n ? b64[v >> 6 & 63] : '=', i + 2 < n ? b64[v & 63] : '='};
+    char q[4] = {b64[v >> 18 & 63], b64[v >> 12 & 63], i + 1 < n ? b64[v >> 6 & 63] : '=',
+                 i + 2 < n ? b64[v & 63] : '='};
     buf_add(p, q, 4);
   }
 }
@@ -170,8 +169,7 @@ static void header_text(Buf *p, const char *z, size_t nCol) {
 }
 
 /* "Name <addr>" with the name as atoms, a quoted string, or encoded words. */
-static void header_mailbox(Buf *p, const char *zName, const char *zAddr,
-                           size_t nCol) {
+static void header_mailbox(Buf *p, const char *zName, const char *zAddr, size_t nCol) {
   if (zName && zName[0]) {
     if (is_plain_ascii(zName) && strstr(zName, "=?") == 0 && strlen(zName) <= 200) {
       if (strpbrk(zName, "()<>[]:;@\\,.\"") == 0) {
@@ -208,11 +206,10 @@ static void quoted_printable(Buf *p, const char *z, size_t n) {
       nLine = 0;
       continue;
     }
-    int bEol = i + 1 == n || z[i + 1] == '\n' ||
-               (z[i + 1] == '\r' && i + 2 < n && z[i + 2] == '\n');
+    int bEol =
+        i + 1 == n || z[i + 1] == '\n' || (z[i + 1] == '\r' && i + 2 < n && z[i + 2] == '\n');
     int bEncode = c == '=' || c > 126 || (c < 32 && c != '\t') ||
-                  ((c == ' ' || c == '\t') && bEol) ||
-                  (nLine == 0 && c == '.') ||
+                  ((c == ' ' || c == '\t') && bEol) || (nLine == 0 && c == '.') ||
                   (nLine == 0 && c == 'F' && n - i >= 5 && memcmp(z + i, "From ", 5) == 0);
     size_t nTok = bEncode ? 3 : 1;
     /* keep room for the soft break's '=' */
@@ -246,14 +243,13 @@ typedef struct Stats {
 } Stats;
 
 static void usage(void) {
-  fprintf(stderr,
-          "usage: invite-mail [--once] [--max-attempts N] [--interval S] "
-          "[--timeout S]\n"
-          "                   --db FILE --smtp URL [--from ADDR] "
-          "[--from-name NAME]\n"
-          "                   [--user U --password P] [--starttls]\n"
-          "  URL: smtp://host[:port] or smtps://host[:port]\n"
-          "  the password may also come from $INVITE_MAIL_PASSWORD\n");
+  fprintf(stderr, "usage: invite-mail [--once] [--max-attempts N] [--interval S] "
+                  "[--timeout S]\n"
+                  "                   --db FILE --smtp URL [--from ADDR] "
+                  "[--from-name NAME]\n"
+                  "                   [--user U --password P] [--starttls]\n"
+                  "  URL: smtp://host[:port] or smtps://host[:port]\n"
+                  "  the password may also come from $INVITE_MAIL_PASSWORD\n");
 }
 
 static int parse_int(const char *z, int nMin, int nMax, int *pOut) {
@@ -354,12 +350,13 @@ static size_t read_cb(char *zOut, size_t nSize, size_t nItems, void *pArg) {
 
 /* Builds the message of one outbox row; NULL in *pzErr when it worked,
 ** else why this email can never be sent. */
-static void build_message(Buf *p, const Opts *o, const char *zTo,
-                          const char *zToName, const char *zSubject,
-                          const char *zBody, size_t nBody,
+static void build_message(Buf *p, const Opts *o, const char *zTo, const char *zToName,
+                          const char *zSubject, const char *zBody, size_t nBody,
                           const char *zMessageId, const char **pzErr) {
-  static const struct { const char *zWhat; int i; } aCheck[] = {
-      {"recipient", 0}, {"recipient_name", 1}, {"subject", 2}, {"message_id", 3}};
+  static const struct {
+    const char *zWhat;
+    int i;
+  } aCheck[] = {{"recipient", 0}, {"recipient_name", 1}, {"subject", 2}, {"message_id", 3}};
   const char *az[4] = {zTo, zToName ? zToName : "", zSubject ? zSubject : "",
                        zMessageId ? zMessageId : ""};
   for (size_t i = 0; i < sizeof aCheck / sizeof aCheck[0]; i++) {
@@ -403,8 +400,8 @@ static int debug_cb(CURL *curl, curl_infotype type, char *z, size_t n, void *pAr
   /* curl says QUIT after a failure: the command that failed came before */
   if (type == CURLINFO_HEADER_OUT && !(n >= 4 && strncmp(z, "QUIT", 4) == 0)) {
     size_t i = 0;
-    while (i < n && i + 1 < sizeof p->zCmd && z[i] != ' ' && z[i] != ':' &&
-           z[i] != '\r' && z[i] != '\n') {
+    while (i < n && i + 1 < sizeof p->zCmd && z[i] != ' ' && z[i] != ':' && z[i] != '\r' &&
+           z[i] != '\n') {
       p->zCmd[i] = z[i];
       i++;
     }
@@ -433,8 +430,8 @@ static const char *config_problem(CURLcode cc, long iReply, const char *zCmd) {
 /* Sends one message; 0 when the server accepted it, else the curl code
 ** with the reason in zErr, the server's last reply code in *piReply and
 ** the last command sent in *pPhase. */
-static CURLcode smtp_send(CURL *curl, const Opts *o, const char *zTo,
-                          const Buf *pMsg, char *zErr, long *piReply, Phase *pPhase) {
+static CURLcode smtp_send(CURL *curl, const Opts *o, const char *zTo, const Buf *pMsg, char *zErr,
+                          long *piReply, Phase *pPhase) {
   char zRcpt[512];
   snprintf(zRcpt, sizeof zRcpt, "<%s>", zTo);
   struct curl_slist *pRcpt = curl_slist_append(0, zRcpt);
@@ -478,16 +475,14 @@ static CURLcode smtp_send(CURL *curl, const Opts *o, const char *zTo,
 static const char SQL_DUE[] =
     "SELECT id, next_attempt_at FROM outbox_pending LIMIT " STR(BATCH_MAX);
 /* Compare and set: only the runner that read ?2 wins; ?3 is the lease. */
-static const char SQL_CLAIM[] =
-    "UPDATE outbox SET next_attempt_at ="
-    "   datetime((SELECT now FROM invite_now), '+' || ?3 || ' seconds')"
-    " WHERE id = ?1 AND status = 'queued' AND next_attempt_at = ?2"
-    "   AND next_attempt_at <= (SELECT now FROM invite_now)"
-    " RETURNING next_attempt_at";
+static const char SQL_CLAIM[] = "UPDATE outbox SET next_attempt_at ="
+                                "   datetime((SELECT now FROM invite_now), '+' || ?3 || ' seconds')"
+                                " WHERE id = ?1 AND status = 'queued' AND next_attempt_at = ?2"
+                                "   AND next_attempt_at <= (SELECT now FROM invite_now)"
+                                " RETURNING next_attempt_at";
 /* A configuration error: the email goes back as it was, if still ours. */
-static const char SQL_RELEASE[] =
-    "UPDATE outbox SET next_attempt_at = ?2"
-    " WHERE id = ?1 AND status = 'queued' AND next_attempt_at = ?3";
+static const char SQL_RELEASE[] = "UPDATE outbox SET next_attempt_at = ?2"
+                                  " WHERE id = ?1 AND status = 'queued' AND next_attempt_at = ?3";
 static const char SQL_ROW[] =
     "SELECT recipient, recipient_name, subject, body, message_id, attempts"
     "  FROM outbox WHERE id = ?1";
@@ -519,14 +514,17 @@ static int db_open(Db *d, const char *zFile) {
     return 1;
   }
   sqlite3_busy_timeout(d->db, 10000);
-  struct { const char *z; sqlite3_stmt **pp; } a[] = {
-      {SQL_DUE, &d->pDue}, {SQL_CLAIM, &d->pClaim}, {SQL_RELEASE, &d->pRelease},
-      {SQL_ROW, &d->pRow},
-      {SQL_SENT, &d->pSent}, {SQL_FAILED, &d->pFailed}};
+  struct {
+    const char *z;
+    sqlite3_stmt **pp;
+  } a[] = {{SQL_DUE, &d->pDue}, {SQL_CLAIM, &d->pClaim}, {SQL_RELEASE, &d->pRelease},
+           {SQL_ROW, &d->pRow}, {SQL_SENT, &d->pSent},   {SQL_FAILED, &d->pFailed}};
   for (size_t i = 0; i < sizeof a / sizeof a[0]; i++) {
     if (sqlite3_prepare_v2(d->db, a[i].z, -1, a[i].pp, 0) != SQLITE_OK) {
-      fprintf(stderr, "invite-mail: %s has no outbox (run SELECT invite_init() "
-                      "with the extension first): %s\n", zFile, sqlite3_errmsg(d->db));
+      fprintf(stderr,
+              "invite-mail: %s has no outbox (run SELECT invite_init() "
+              "with the extension first): %s\n",
+              zFile, sqlite3_errmsg(d->db));
       return 1;
     }
   }
@@ -548,8 +546,7 @@ static void db_close(Db *d) {
 static int db_write(Db *d, sqlite3_stmt *p) {
   for (int nTry = 0;; nTry++) {
     int rc;
-    while ((rc = sqlite3_step(p)) == SQLITE_ROW) {
-    }
+    while ((rc = sqlite3_step(p)) == SQLITE_ROW) {}
     sqlite3_reset(p);
     if (rc == SQLITE_DONE) return SQLITE_OK;
     if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || nTry == 5) {
@@ -561,9 +558,8 @@ static int db_write(Db *d, sqlite3_stmt *p) {
 }
 
 /* Records a failed attempt and prints its line. */
-static int record_failure(Db *d, sqlite3_int64 id, const char *zTo,
-                          const char *zErr, int bPermanent, const Opts *o,
-                          Stats *s) {
+static int record_failure(Db *d, sqlite3_int64 id, const char *zTo, const char *zErr,
+                          int bPermanent, const Opts *o, Stats *s) {
   sqlite3_stmt *p = d->pFailed;
   sqlite3_bind_int64(p, 1, id);
   sqlite3_bind_text(p, 2, zErr, -1, SQLITE_TRANSIENT);
@@ -580,12 +576,12 @@ static int record_failure(Db *d, sqlite3_int64 id, const char *zTo,
     int nAttempts = sqlite3_column_int(p, 1);
     if (zStatus && strcmp(zStatus, "failed") == 0) {
       s->nFailed++;
-      printf("failed #%lld to %s: attempt %d: %s; giving up\n", (long long)id, zTo,
-             nAttempts, zErr);
+      printf("failed #%lld to %s: attempt %d: %s; giving up\n", (long long)id, zTo, nAttempts,
+             zErr);
     } else {
       s->nRetry++;
-      printf("retry  #%lld to %s: attempt %d: %s; next at %s\n", (long long)id, zTo,
-             nAttempts, zErr, (const char *)sqlite3_column_text(p, 2));
+      printf("retry  #%lld to %s: attempt %d: %s; next at %s\n", (long long)id, zTo, nAttempts,
+             zErr, (const char *)sqlite3_column_text(p, 2));
     }
   }
   return db_write(d, p) == SQLITE_OK ? 0 : 1;
@@ -593,8 +589,8 @@ static int record_failure(Db *d, sqlite3_int64 id, const char *zTo,
 
 /* Claims email id if its next_attempt_at is still zDue: 1 when it is ours
 ** (the lease end in zLease), 0 when another runner has it, -1 on error. */
-static int claim(Db *d, const Opts *o, sqlite3_int64 id, const char *zDue,
-                 char *zLease, size_t nLease) {
+static int claim(Db *d, const Opts *o, sqlite3_int64 id, const char *zDue, char *zLease,
+                 size_t nLease) {
   sqlite3_stmt *p = d->pClaim;
   sqlite3_bind_int64(p, 1, id);
   sqlite3_bind_text(p, 2, zDue, -1, SQLITE_TRANSIENT);
@@ -603,8 +599,7 @@ static int claim(Db *d, const Opts *o, sqlite3_int64 id, const char *zDue,
     int rc = sqlite3_step(p);
     if (rc == SQLITE_ROW) {
       snprintf(zLease, nLease, "%s", (const char *)sqlite3_column_text(p, 0));
-      while (sqlite3_step(p) == SQLITE_ROW) {
-      }
+      while (sqlite3_step(p) == SQLITE_ROW) {}
       sqlite3_reset(p);
       return 1;
     }
@@ -620,8 +615,8 @@ static int claim(Db *d, const Opts *o, sqlite3_int64 id, const char *zDue,
 
 /* Delivers one email that was due (at zDue). 0 to go on, 1 on a database
 ** error, EXIT_CONFIG when the server refused our configuration. */
-static int deliver_one(Db *d, CURL *curl, const Opts *o, sqlite3_int64 id,
-                       const char *zDue, Stats *s) {
+static int deliver_one(Db *d, CURL *curl, const Opts *o, sqlite3_int64 id, const char *zDue,
+                       Stats *s) {
   char zLease[32];
   int bOurs = claim(d, o, id, zDue, zLease, sizeof zLease);
   if (bOurs < 0) return 1;
@@ -636,8 +631,7 @@ static int deliver_one(Db *d, CURL *curl, const Opts *o, sqlite3_int64 id,
   const char *zBad = 0;
   Buf msg = {0};
   const char *zName = (const char *)sqlite3_column_text(d->pRow, 1);
-  build_message(&msg, o, zTo ? zTo : "", zName,
-                (const char *)sqlite3_column_text(d->pRow, 2),
+  build_message(&msg, o, zTo ? zTo : "", zName, (const char *)sqlite3_column_text(d->pRow, 2),
                 (const char *)sqlite3_column_text(d->pRow, 3),
                 (size_t)sqlite3_column_bytes(d->pRow, 3),
                 (const char *)sqlite3_column_text(d->pRow, 4), &zBad);
@@ -651,8 +645,10 @@ static int deliver_one(Db *d, CURL *curl, const Opts *o, sqlite3_int64 id,
     rc = 1;
   } else if (zBad) {
     char zErr[128];
-    snprintf(zErr, sizeof zErr, "refusing to build a header from a %s with CR/LF "
-                                "or control characters", zBad);
+    snprintf(zErr, sizeof zErr,
+             "refusing to build a header from a %s with CR/LF "
+             "or control characters",
+             zBad);
     rc = record_failure(d, id, zTo, zErr, 1, o, s);
   } else {
     char zErr[CURL_ERROR_SIZE + 64], zCurl[CURL_ERROR_SIZE];
@@ -663,23 +659,25 @@ static int deliver_one(Db *d, CURL *curl, const Opts *o, sqlite3_int64 id,
     if (cc == CURLE_OK) {
       sqlite3_bind_int64(d->pSent, 1, id);
       if (db_write(d, d->pSent)) {
-        fprintf(stderr, "invite-mail: #%lld was SENT but could not be marked: "
-                        "it will be sent again after %s\n", (long long)id, zLease);
+        fprintf(stderr,
+                "invite-mail: #%lld was SENT but could not be marked: "
+                "it will be sent again after %s\n",
+                (long long)id, zLease);
         rc = 1;
       } else {
         s->nSent++;
-        printf("sent   #%lld to %s %s (attempt %d)\n", (long long)id, zTo,
-               zMessageId, nAttempt);
+        printf("sent   #%lld to %s %s (attempt %d)\n", (long long)id, zTo, zMessageId, nAttempt);
       }
     } else if (zConfig) {
       sqlite3_bind_int64(d->pRelease, 1, id);
       sqlite3_bind_text(d->pRelease, 2, zDue, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text(d->pRelease, 3, zLease, -1, SQLITE_TRANSIENT);
       rc = db_write(d, d->pRelease) ? 1 : EXIT_CONFIG;
-      fprintf(stderr, "invite-mail: %s: %s%s%s (smtp %ld%s%s): stopping; the queue is left "
-                      "as it was (#%lld not attempted)\n", o->zSmtp, zConfig,
-              zCurl[0] ? ": " : "", zCurl, iReply, phase.zCmd[0] ? " at " : " in the greeting",
-              phase.zCmd, (long long)id);
+      fprintf(stderr,
+              "invite-mail: %s: %s%s%s (smtp %ld%s%s): stopping; the queue is left "
+              "as it was (#%lld not attempted)\n",
+              o->zSmtp, zConfig, zCurl[0] ? ": " : "", zCurl, iReply,
+              phase.zCmd[0] ? " at " : " in the greeting", phase.zCmd, (long long)id);
     } else {
       if (iReply > 0) {
         snprintf(zErr, sizeof zErr, "smtp %ld: %s", iReply, zCurl);
@@ -745,8 +743,7 @@ int main(int argc, char **argv) {
     if (o.bOnce) break;
     for (int i = 0; i < o.nInterval && !g_stop; i++) sleep(1);
   }
-  printf("invite-mail: %d sent, %d to retry, %d failed\n", s.nSent, s.nRetry,
-         s.nFailed);
+  printf("invite-mail: %d sent, %d to retry, %d failed\n", s.nSent, s.nRetry, s.nFailed);
   if (curl) curl_easy_cleanup(curl);
   curl_global_cleanup();
   db_close(&d);

@@ -101,7 +101,7 @@ static void note(const char *zFormat, ...) {
 
 typedef struct Msg {
   unsigned char a[4096];
-  size_t n;   /* bytes of body used (writing) or read position (reading) */
+  size_t n; /* bytes of body used (writing) or read position (reading) */
   size_t nBody;
   int eType;
 } Msg;
@@ -184,8 +184,7 @@ static int proto_call(int fd, Msg *m, int eType) {
   h[4] = (unsigned char)eType;
   if (io_all(fd, h, 8, 1) != 0 || io_all(fd, m->a, m->n, 1) != 0) return -1;
   if (io_all(fd, h, 8, 0) != 0) return -1;
-  nWords = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 |
-           (uint32_t)h[3] << 24;
+  nWords = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
   if ((size_t)nWords * 8 > sizeof m->a) return -1;
   m->nBody = (size_t)nWords * 8;
   m->n = 0;
@@ -223,8 +222,8 @@ static int ask_leader(const char *zAddress, char *zLeader, size_t nLeader) {
 
 /* One attempt at joining through the leader at fd: *pDone is set when this
 ** node is a voter. zErr says why not, for the log. */
-static int join_step(int fd, uint64_t iId, const char *zAddress, int *pDone,
-                     char *zErr, size_t nErr) {
+static int join_step(int fd, uint64_t iId, const char *zAddress, int *pDone, char *zErr,
+                     size_t nErr) {
   Msg m = {0};
   msg_u64(&m, 1); /* format 1: with roles */
   if (proto_call(fd, &m, REQ_CLUSTER)) return -1;
@@ -271,8 +270,7 @@ static int join_cluster(uint64_t iId, const char *zAddress, const char *zJoin) {
   while (time(0) < tEnd) {
     char *zList = strdup(zJoin), *zSave = 0;
     if (zList == 0) die("out of memory");
-    for (char *z = strtok_r(zList, ",", &zSave); z;
-         z = strtok_r(0, ",", &zSave)) {
+    for (char *z = strtok_r(zList, ",", &zSave); z; z = strtok_r(0, ",", &zSave)) {
       char zLeader[256];
       if (ask_leader(z, zLeader, sizeof zLeader) || zLeader[0] == 0) continue;
       int fd = proto_connect(zLeader);
@@ -317,15 +315,14 @@ static const char *default_extension(void) {
 }
 
 int main(int argc, char **argv) {
-  static const struct option aOpt[] = {
-      {"id", required_argument, 0, 'i'},
-      {"address", required_argument, 0, 'a'},
-      {"dir", required_argument, 0, 'd'},
-      {"join", required_argument, 0, 'j'},
-      {"latency-ms", required_argument, 0, 'l'},
-      {"extension", required_argument, 0, 'e'},
-      {"help", no_argument, 0, 'h'},
-      {0, 0, 0, 0}};
+  static const struct option aOpt[] = {{"id", required_argument, 0, 'i'},
+                                       {"address", required_argument, 0, 'a'},
+                                       {"dir", required_argument, 0, 'd'},
+                                       {"join", required_argument, 0, 'j'},
+                                       {"latency-ms", required_argument, 0, 'l'},
+                                       {"extension", required_argument, 0, 'e'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
   uint64_t iId = 0;
   const char *zAddress = 0, *zDir = 0, *zJoin = 0, *zExt = 0;
   long nLatency = -1;
@@ -357,8 +354,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   if (iId != 1 && zJoin == 0) {
-    die("node %llu needs --join (only node 1 bootstraps a cluster)",
-        (unsigned long long)iId);
+    die("node %llu needs --join (only node 1 bootstraps a cluster)", (unsigned long long)iId);
   }
 
   signal(SIGPIPE, SIG_IGN);
@@ -396,8 +392,7 @@ int main(int argc, char **argv) {
   fflush(stdout);
 
   int sig = 0;
-  while (sigwait(&stop, &sig) != 0) {
-  }
+  while (sigwait(&stop, &sig) != 0) {}
   note("signal %d: stopping node %llu", sig, (unsigned long long)iId);
   int rc = dqlite_node_stop(pNode);
   if (rc != 0) note("dqlite_node_stop: %s", dqlite_node_errmsg(pNode));

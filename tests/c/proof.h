@@ -52,8 +52,8 @@ static inline sqlite3 *proof_open(const char *zPath, int nBusyMs) {
     printf("not ok load %s: %s\n", zSo, zErr ? zErr : "?");
     exit(1);
   }
-  if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
-                   0, 0, 0) != SQLITE_OK) {
+  if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", 0, 0, 0) !=
+      SQLITE_OK) {
     proof_die(db, "PRAGMA journal_mode=WAL");
   }
   return db;
@@ -89,9 +89,7 @@ static inline sqlite3_int64 proof_int(sqlite3 *db, const char *zSql) {
 static inline char *proof_text(sqlite3 *db, const char *zSql) {
   sqlite3_stmt *p = proof_prepare(db, zSql);
   int rc = sqlite3_step(p);
-  char *z = rc == SQLITE_ROW
-                ? sqlite3_mprintf("%s", (const char *)sqlite3_column_text(p, 0))
-                : 0;
+  char *z = rc == SQLITE_ROW ? sqlite3_mprintf("%s", (const char *)sqlite3_column_text(p, 0)) : 0;
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) proof_die(db, zSql);
   sqlite3_finalize(p);
   return z;
@@ -100,20 +98,20 @@ static inline char *proof_text(sqlite3 *db, const char *zSql) {
 /* The catalog the proof tests share: one business and app, an unlimited
 ** subscription (1) and one with nSeats seats (2), a role, a manager (1). */
 static inline void proof_catalog(sqlite3 *db, int nSeats) {
-  char *zSql = sqlite3_mprintf(
-      "SELECT invite_init();"
-      "SELECT invite_clock('2027-01-01 10:00:00');"
-      "INSERT INTO businesses VALUES (1, 'Acme');"
-      "INSERT INTO apps VALUES (1, 'Ledger');"
-      "INSERT INTO subscriptions VALUES (1, 1, 1, 'Unlimited', NULL),"
-      "                                 (2, 1, 1, 'Team', %d);"
-      "INSERT INTO roles VALUES (1, 1, 'Viewer', 10, 0);"
-      "INSERT INTO users(id, email, first_name, last_name)"
-      "  VALUES (1, 'mia@acme.com', 'Mia', 'Manager');"
-      "INSERT INTO account_managers VALUES (1, 1);"
-      /* one inviter makes thousands of invites here: no daily limit */
-      "INSERT INTO settings VALUES (NULL, 'invites_per_inviter_per_day', 0);",
-      nSeats);
+  char *zSql =
+      sqlite3_mprintf("SELECT invite_init();"
+                      "SELECT invite_clock('2027-01-01 10:00:00');"
+                      "INSERT INTO businesses VALUES (1, 'Acme');"
+                      "INSERT INTO apps VALUES (1, 'Ledger');"
+                      "INSERT INTO subscriptions VALUES (1, 1, 1, 'Unlimited', NULL),"
+                      "                                 (2, 1, 1, 'Team', %d);"
+                      "INSERT INTO roles VALUES (1, 1, 'Viewer', 10, 0);"
+                      "INSERT INTO users(id, email, first_name, last_name)"
+                      "  VALUES (1, 'mia@acme.com', 'Mia', 'Manager');"
+                      "INSERT INTO account_managers VALUES (1, 1);"
+                      /* one inviter makes thousands of invites here: no daily limit */
+                      "INSERT INTO settings VALUES (NULL, 'invites_per_inviter_per_day', 0);",
+                      nSeats);
   proof_exec(db, zSql);
   sqlite3_free(zSql);
 }

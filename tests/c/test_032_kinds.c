@@ -43,7 +43,8 @@ static void literals_are(const char *zWhat, const char *z, int n, const char *zB
     while (j < n && z[j] != '\'') j++;
     if (in_list(az, nList, z + i + 1, j - i - 1)) {
       for (int k = 0; k < nList; k++) {
-        if ((int)strlen(az[k]) == j - i - 1 && strncmp(az[k], z + i + 1, (size_t)(j - i - 1)) == 0) {
+        if ((int)strlen(az[k]) == j - i - 1 &&
+            strncmp(az[k], z + i + 1, (size_t)(j - i - 1)) == 0) {
           seen[k] = 1;
         }
       }
@@ -57,8 +58,8 @@ static void literals_are(const char *zWhat, const char *z, int n, const char *zB
   int nSeen = 0;
   for (int k = 0; k < nList; k++) nSeen += seen[k];
   proof_ok(nBad == 0 && nSeen == nList,
-           "%s spells out exactly the %d listed kinds (%d literals, %d unlisted)", zWhat,
-           nList, nFound, nBad);
+           "%s spells out exactly the %d listed kinds (%d literals, %d unlisted)", zWhat, nList,
+           nFound, nBad);
 }
 
 /* The installed SQL of a schema object; the caller sqlite3_free()s it. */
@@ -109,8 +110,7 @@ static void invite_kinds(sqlite3 *db) {
   const char *zMsg = strstr(zTrigger, "kind must be");
   const char *zEnd = zMsg ? strchr(zMsg, ';') : 0;
   if (zEnd) {
-    literals_are("invites_guard_insert", zMsg, (int)(zEnd - zMsg), "IS NOT ", azInvite,
-                 N_INVITE);
+    literals_are("invites_guard_insert", zMsg, (int)(zEnd - zMsg), "IS NOT ", azInvite, N_INVITE);
   } else {
     proof_ok(0, "invites_guard_insert checks the kind");
   }
@@ -157,10 +157,10 @@ static void template_kinds(sqlite3 *db) {
     /* An invitation shows the key; the other kinds must not. */
     char *zErr = 0;
     for (int b = 0; b < 2; b++) {
-      char *zIns = sqlite3_mprintf(
-          "INSERT INTO templates(business_id, kind, subject, body)"
-          " VALUES (1, '%q', 'Hello', '%s')",
-          azTemplate[i], b == 0 ? "Join: %SESSION_KEY_URL%" : "Hello %FIRST_NAME%");
+      char *zIns =
+          sqlite3_mprintf("INSERT INTO templates(business_id, kind, subject, body)"
+                          " VALUES (1, '%q', 'Hello', '%s')",
+                          azTemplate[i], b == 0 ? "Join: %SESSION_KEY_URL%" : "Hello %FIRST_NAME%");
       sqlite3_free(zErr);
       zErr = run(db, zIns);
       sqlite3_free(zIns);
@@ -172,11 +172,11 @@ static void template_kinds(sqlite3 *db) {
         "SELECT count(*) FROM templates WHERE business_id IS NULL AND kind = '%q'", azTemplate[i]);
     proof_ok(proof_int(db, zDefault) == 1, "kind '%s' has its built-in default", azTemplate[i]);
     sqlite3_free(zDefault);
-    char *zOutbox = sqlite3_mprintf(
-        "SELECT invite_outbox_problem('%q', 'kim@example.com', NULL, 'Hello', 'Hi',"
-        " '<x@invite.local>', NULL, 'queued', 0, NULL, '2027-01-01 10:00:00',"
-        " '2027-01-01 10:00:00') IS NULL",
-        azTemplate[i]);
+    char *zOutbox =
+        sqlite3_mprintf("SELECT invite_outbox_problem('%q', 'kim@example.com', NULL, 'Hello', 'Hi',"
+                        " '<x@invite.local>', NULL, 'queued', 0, NULL, '2027-01-01 10:00:00',"
+                        " '2027-01-01 10:00:00') IS NULL",
+                        azTemplate[i]);
     proof_ok(proof_int(db, zOutbox) == 1, "the outbox takes an email of kind '%s'", azTemplate[i]);
     sqlite3_free(zOutbox);
   }
@@ -187,10 +187,10 @@ static void template_kinds(sqlite3 *db) {
   proof_ok(proof_int(db, "SELECT count(DISTINCT kind) FROM templates WHERE business_id IS NULL") ==
                N_TEMPLATE,
            "the built-in defaults are of the %d listed kinds, no other", N_TEMPLATE);
-  char *zProblem = proof_text(
-      db, "SELECT invite_outbox_problem('admin', 'kim@example.com', NULL, 'Hello', 'Hi',"
-          " '<x@invite.local>', NULL, 'queued', 0, NULL, '2027-01-01 10:00:00',"
-          " '2027-01-01 10:00:00')");
+  char *zProblem =
+      proof_text(db, "SELECT invite_outbox_problem('admin', 'kim@example.com', NULL, 'Hello', 'Hi',"
+                     " '<x@invite.local>', NULL, 'queued', 0, NULL, '2027-01-01 10:00:00',"
+                     " '2027-01-01 10:00:00')");
   proof_ok(zProblem && strcmp(zProblem, "outbox: kind must be " TEMPLATE_KINDS_TEXT) == 0,
            "the outbox refuses an email of kind 'admin': %s", zProblem ? zProblem : "NULL");
   sqlite3_free(zProblem);

@@ -19,8 +19,7 @@ static char *read_fixture(const char *zName) {
   char zPath[4096];
   const char *zSlash = strrchr(__FILE__, '/');
   int nDir = zSlash ? (int)(zSlash - __FILE__) : 1;
-  snprintf(zPath, sizeof zPath, "%.*s/../sql/%s", nDir, zSlash ? __FILE__ : ".",
-           zName);
+  snprintf(zPath, sizeof zPath, "%.*s/../sql/%s", nDir, zSlash ? __FILE__ : ".", zName);
   FILE *f = fopen(zPath, "rb");
   if (f == 0) {
     printf("not ok open %s\n", zPath);
@@ -34,8 +33,7 @@ static char *read_fixture(const char *zName) {
 }
 
 /* Runs zVerb on b in a stale snapshot; returns the extended code. */
-static int stale_call(sqlite3 *a, sqlite3 *b, const char *zVerb, char *zMsg,
-                      int nMsg) {
+static int stale_call(sqlite3 *a, sqlite3 *b, const char *zVerb, char *zMsg, int nMsg) {
   proof_exec(b, "BEGIN");
   proof_int(b, "SELECT count(*) FROM invites");
   proof_exec(a, "INSERT INTO apps(name) VALUES (hex(randomblob(8)))");
@@ -68,11 +66,10 @@ int main(void) {
   /* the fixture's TEMP view is per connection: harmless here */
   proof_exec(a, z);
   free(z);
-  proof_exec(a,
-             "SELECT invite_create('kim@example.com', 2, 4, 1,"
-             " '{\"first_name\":\"Kim\",\"last_name\":\"Lee\"}');"
-             "SELECT invite_create('lou@example.com', 2, 4, 1,"
-             " '{\"first_name\":\"Lou\",\"last_name\":\"Lee\"}');");
+  proof_exec(a, "SELECT invite_create('kim@example.com', 2, 4, 1,"
+                " '{\"first_name\":\"Kim\",\"last_name\":\"Lee\"}');"
+                "SELECT invite_create('lou@example.com', 2, 4, 1,"
+                " '{\"first_name\":\"Lou\",\"last_name\":\"Lee\"}');");
   char *zKey = proof_text(a, "SELECT invite_create('max@example.com', 2, 4, 1,"
                              " '{\"first_name\":\"Max\",\"last_name\":\"Lee\"}') ->> '$.key'");
   char *zRedeem = sqlite3_mprintf("SELECT invite_redeem('%q', NULL, '198.51.100.7')", zKey);
@@ -91,13 +88,14 @@ int main(void) {
     int ext = stale_call(a, b, azVerb[i], zMsg, sizeof zMsg);
     proof_ok(ext == SQLITE_BUSY_SNAPSHOT,
              "%.40s... on a stale snapshot: extended code %d (want %d "
-             "SQLITE_BUSY_SNAPSHOT): %s", azVerb[i], ext, SQLITE_BUSY_SNAPSHOT, zMsg);
+             "SQLITE_BUSY_SNAPSHOT): %s",
+             azVerb[i], ext, SQLITE_BUSY_SNAPSHOT, zMsg);
     proof_ok(strncmp(zMsg, azVerb[i] + 7, strcspn(azVerb[i] + 7, "(")) == 0,
              "%.40s...: the message names the verb", azVerb[i]);
     proof_ok(proof_int(a, "SELECT count(*) FROM audit_log") == nAudit,
              "%.40s...: nothing recorded for a lock that was busy", azVerb[i]);
-    proof_ok(fresh_call(b, azVerb[i]) == SQLITE_ROW,
-             "%.40s... succeeds once the snapshot is fresh", azVerb[i]);
+    proof_ok(fresh_call(b, azVerb[i]) == SQLITE_ROW, "%.40s... succeeds once the snapshot is fresh",
+             azVerb[i]);
   }
   /* the plain INSERT the verbs must agree with */
   char zMsg[300];

@@ -30,15 +30,14 @@ int main(void) {
   proof_catalog(a, 10);
   char *zKey = proof_text(a, "SELECT invite_create('kim@example.com', 1, 1, 1,"
                              " '{\"first_name\":\"Kim\",\"last_name\":\"Lee\"}') ->> '$.key'");
-  const char *zCount =
-      "SELECT count(*) FROM audit_log WHERE action = 'invite.redeem_failed'"
-      " AND subject = 'source:198.51.100.7'";
+  const char *zCount = "SELECT count(*) FROM audit_log WHERE action = 'invite.redeem_failed'"
+                       " AND subject = 'source:198.51.100.7'";
   char zMsg[300];
   int nRefused = 0;
   for (int i = 0; i < 10; i++) {
     proof_exec(a, "BEGIN");
-    if (call(a, "SELECT invite_redeem('" BAD_KEY "', NULL, '198.51.100.7')", zMsg,
-             sizeof zMsg) != SQLITE_ROW &&
+    if (call(a, "SELECT invite_redeem('" BAD_KEY "', NULL, '198.51.100.7')", zMsg, sizeof zMsg) !=
+            SQLITE_ROW &&
         strstr(zMsg, "unknown key")) {
       nRefused++;
     }
@@ -56,11 +55,11 @@ int main(void) {
   proof_ok(rc != SQLITE_ROW && strstr(zMsg, "too many failed attempts"),
            "still refused in autocommit: %s", zMsg);
   sqlite3 *b = proof_open(DB_FILE, 2000);
-  proof_ok(proof_int(b, zCount) == 10, "another connection sees the 10 failures, none doubled (%lld)",
-           proof_int(b, zCount));
+  proof_ok(proof_int(b, zCount) == 10,
+           "another connection sees the 10 failures, none doubled (%lld)", proof_int(b, zCount));
   char *zOther = sqlite3_mprintf("SELECT invite_redeem('%q', NULL, '192.0.2.1')", zKey);
-  proof_ok(call(b, zOther, zMsg, sizeof zMsg) == SQLITE_ROW,
-           "another source is not refused: %s", zMsg);
+  proof_ok(call(b, zOther, zMsg, sizeof zMsg) == SQLITE_ROW, "another source is not refused: %s",
+           zMsg);
   sqlite3_free(zOther);
   sqlite3_free(zGood);
   sqlite3_free(zKey);

@@ -75,9 +75,9 @@ static void child_redeem(int fd, unsigned seed) {
 
 static void child_invite(int fd, int iProc) {
   sqlite3 *db = proof_open(DB_FILE, BUSY_MS);
-  sqlite3_stmt *pCreate = proof_prepare(
-      db, "SELECT invite_create(?1, 2, 1, 1,"
-          " '{\"first_name\":\"P\",\"last_name\":\"Q\"}') ->> '$.key'");
+  sqlite3_stmt *pCreate =
+      proof_prepare(db, "SELECT invite_create(?1, 2, 1, 1,"
+                        " '{\"first_name\":\"P\",\"last_name\":\"Q\"}') ->> '$.key'");
   sqlite3_stmt *pRedeem = proof_prepare(db, "SELECT invite_redeem(?1)");
   for (int i = 0; i < N_PER_PROC; i++) {
     char zEmail[64];
@@ -87,8 +87,8 @@ static void child_invite(int fd, int iProc) {
     int e = classify(db, rc, 0);
     if (e == RES_OK && i % 2 == 0) {
       /* Redeeming turns the reserved seat into a used one. */
-      sqlite3_bind_text(pRedeem, 1, (const char *)sqlite3_column_text(pCreate, 0),
-                        -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(pRedeem, 1, (const char *)sqlite3_column_text(pCreate, 0), -1,
+                        SQLITE_TRANSIENT);
       if (sqlite3_step(pRedeem) != SQLITE_ROW) e = classify(db, SQLITE_ERROR, 0);
       sqlite3_reset(pRedeem);
     }
@@ -110,16 +110,17 @@ static int run_children(int part, int (*aCount)[RES_OTHER + 1], int nItem) {
     aPid[i] = fork();
     if (aPid[i] == 0) {
       close(aFd[0]);
-      if (part == 1) child_redeem(aFd[1], 1000u + (unsigned)i);
-      else child_invite(aFd[1], i);
+      if (part == 1)
+        child_redeem(aFd[1], 1000u + (unsigned)i);
+      else
+        child_invite(aFd[1], i);
       _exit(0);
     }
   }
   close(aFd[1]);
   Record r;
   ssize_t n;
-  while ((n = read(aFd[0], &r, sizeof r)) == (ssize_t)sizeof r ||
-         (n < 0 && errno == EINTR)) {
+  while ((n = read(aFd[0], &r, sizeof r)) == (ssize_t)sizeof r || (n < 0 && errno == EINTR)) {
     if (n < 0) continue;
     if (r.iItem >= 0 && r.iItem < nItem && r.eResult >= RES_OK && r.eResult <= RES_OTHER) {
       aCount[r.iItem][r.eResult]++;
@@ -141,9 +142,8 @@ int main(void) {
   proof_catalog(db, N_SEATS);
 
   /* 2,000 pending invites to new people, keys kept for the children. */
-  sqlite3_stmt *p = proof_prepare(
-      db, "SELECT invite_create('k' || ?1 || '@example.com', 1, 1, 1,"
-          " '{\"first_name\":\"K\",\"last_name\":\"L\"}') ->> '$.key'");
+  sqlite3_stmt *p = proof_prepare(db, "SELECT invite_create('k' || ?1 || '@example.com', 1, 1, 1,"
+                                      " '{\"first_name\":\"K\",\"last_name\":\"L\"}') ->> '$.key'");
   proof_exec(db, "BEGIN");
   for (int i = 0; i < N_KEYS; i++) {
     sqlite3_bind_int(p, 1, i);
@@ -166,10 +166,9 @@ int main(void) {
     nOther += aKey[k][RES_OTHER] + aKey[k][RES_SEATS];
     for (int e = RES_OK; e <= RES_OTHER; e++) nAttempts += aKey[k][e];
   }
-  proof_ok(nAttempts == N_PROC * N_KEYS, "redeem: every attempt reported (%d of %d)",
-           nAttempts, N_PROC * N_KEYS);
-  proof_ok(nOnce == N_KEYS, "redeem: every key redeemed exactly once (%d of %d)",
-           nOnce, N_KEYS);
+  proof_ok(nAttempts == N_PROC * N_KEYS, "redeem: every attempt reported (%d of %d)", nAttempts,
+           N_PROC * N_KEYS);
+  proof_ok(nOnce == N_KEYS, "redeem: every key redeemed exactly once (%d of %d)", nOnce, N_KEYS);
   proof_ok(nUsed == (N_PROC - 1) * N_KEYS,
            "redeem: every other attempt refused as already used (%d)", nUsed);
   proof_ok(nOther == 0, "redeem: no busy or other error (%d)", nOther);
@@ -202,11 +201,9 @@ int main(void) {
            N_PROC * N_PER_PROC - N_SEATS, nFull);
   proof_ok(nOther == 0, "seats: no busy or other error (%d)", nOther);
   db = proof_open(DB_FILE, BUSY_MS);
-  sqlite3_int64 nMembers =
-      proof_int(db, "SELECT count(*) FROM members WHERE subscription_id = 2");
-  sqlite3_int64 nPending = proof_int(
-      db, "SELECT count(*) FROM invites WHERE subscription_id = 2"
-          " AND redeemed_at IS NULL AND revoked_at IS NULL");
+  sqlite3_int64 nMembers = proof_int(db, "SELECT count(*) FROM members WHERE subscription_id = 2");
+  sqlite3_int64 nPending = proof_int(db, "SELECT count(*) FROM invites WHERE subscription_id = 2"
+                                         " AND redeemed_at IS NULL AND revoked_at IS NULL");
   proof_ok(nMembers + nPending == N_SEATS && nMembers > 0 && nPending > 0,
            "seats: pending + members = %d (%lld + %lld)", N_SEATS, nPending, nMembers);
   proof_ok(proof_int(db, "SELECT used + reserved FROM seat_usage"

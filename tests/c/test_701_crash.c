@@ -154,8 +154,7 @@ int main(void) {
       if (n != 0) {
         aBroken[i]++;
         if (!zFirstProblem) {
-          zFirstProblem = sqlite3_mprintf("cycle %d: %s: %lld rows", c,
-                                          aInvariant[i].zName, n);
+          zFirstProblem = sqlite3_mprintf("cycle %d: %s: %lld rows", c, aInvariant[i].zName, n);
         }
       }
     }
@@ -168,8 +167,8 @@ int main(void) {
            N_CYCLES, nNotKilled);
   proof_ok(nIntegrity == 0, "integrity_check ok after every kill (%d failures)", nIntegrity);
   for (int i = 0; i < N_INVARIANT; i++) {
-    proof_ok(aBroken[i] == 0, "after every kill: %s (%d failures)",
-             aInvariant[i].zName, aBroken[i]);
+    proof_ok(aBroken[i] == 0, "after every kill: %s (%d failures)", aInvariant[i].zName,
+             aBroken[i]);
   }
   /* The kills must have landed on real work, or the test proves nothing. */
   db = proof_open(DB_FILE, 5000);

@@ -55,9 +55,9 @@ static void grow(sqlite3 *db, int iFrom, int n) {
 static Work measure(sqlite3 *db, int iRound) {
   Work w = {0, 0, 0, 0};
   char azKey[N_CALLS][64];
-  sqlite3_stmt *pCreate = proof_prepare(
-      db, "SELECT invite_create(?1, 1, 1, 1,"
-          " '{\"first_name\":\"N\",\"last_name\":\"M\"}') ->> '$.key'");
+  sqlite3_stmt *pCreate =
+      proof_prepare(db, "SELECT invite_create(?1, 1, 1, 1,"
+                        " '{\"first_name\":\"N\",\"last_name\":\"M\"}') ->> '$.key'");
   sqlite3_stmt *pRedeem = proof_prepare(db, "SELECT invite_redeem(?1)");
   sqlite3_stmt *pInsert = proof_prepare(
       db, "INSERT INTO invites(kind, key_hash, inviter_id, email, first_name,"
@@ -65,9 +65,9 @@ static Work measure(sqlite3 *db, int iRound) {
           " VALUES('member', randomblob(32), 1, ?1, 'P', 'Q', 1, 1, 1,"
           "  '2027-01-01 10:00:00', '2027-01-08 10:00:00')");
   sqlite3_stmt *pUser = proof_prepare(db, "INSERT INTO users(email) VALUES(?1)");
-  sqlite3_stmt *pUpdate = proof_prepare(
-      db, "UPDATE invites SET redeemed_at = '2027-01-01 10:00:00', redeemed_by = ?2"
-          " WHERE id = ?1");
+  sqlite3_stmt *pUpdate =
+      proof_prepare(db, "UPDATE invites SET redeemed_at = '2027-01-01 10:00:00', redeemed_by = ?2"
+                        " WHERE id = ?1");
   char zEmail[64];
   for (int i = 0; i < N_CALLS; i++) {
     snprintf(zEmail, sizeof zEmail, "new%d.%d@example.com", iRound, i);
@@ -116,8 +116,8 @@ static Work measure(sqlite3 *db, int iRound) {
 static void compare(const char *zWhat, sqlite3_int64 nSmall, sqlite3_int64 nBig) {
   /* Index depth does not change the step count; allow a little slack. */
   proof_ok(nSmall > 0 && nBig <= nSmall + nSmall / 20,
-           "%s: %lld VM steps per call with 100 pending, %lld with %d", zWhat,
-           nSmall, nBig, 100 + N_BIG);
+           "%s: %lld VM steps per call with 100 pending, %lld with %d", zWhat, nSmall, nBig,
+           100 + N_BIG);
 }
 
 int main(void) {

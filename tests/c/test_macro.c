@@ -12,24 +12,25 @@
 #include "macro.h"
 
 static int nFail = 0;
-#define CHECK(cond, ...)                                                       \
-  do {                                                                         \
-    if (cond) {                                                                \
-      printf("ok ");                                                           \
-    } else {                                                                   \
-      printf("not ok ");                                                       \
-      nFail++;                                                                 \
-    }                                                                          \
-    printf(__VA_ARGS__);                                                       \
-    printf("\n");                                                              \
+#define CHECK(cond, ...)                                                                           \
+  do {                                                                                             \
+    if (cond) {                                                                                    \
+      printf("ok ");                                                                               \
+    } else {                                                                                       \
+      printf("not ok ");                                                                           \
+      nFail++;                                                                                     \
+    }                                                                                              \
+    printf(__VA_ARGS__);                                                                           \
+    printf("\n");                                                                                  \
   } while (0)
 
-#define V(n, v) {n, sizeof(n) - 1, v, sizeof(v) - 1}
+#define V(n, v)                                                                                    \
+  { n, sizeof(n) - 1, v, sizeof(v) - 1 }
 
 /* Expands with the core; returns a malloc'd copy (exactly nOut bytes, so
 ** ASan sees any overrun) or NULL with *pErr set. */
-static char *expand(const char *z, size_t n, MacroValue *a, size_t nVal,
-                    size_t nMax, size_t *pnOut, MacroError *pErr) {
+static char *expand(const char *z, size_t n, MacroValue *a, size_t nVal, size_t nMax, size_t *pnOut,
+                    MacroError *pErr) {
   if (macro_sort(a, nVal, pErr)) return 0;
   /* the text in a buffer of exactly n bytes: no terminator to lean on */
   char *zIn = malloc(n ? n : 1);
@@ -43,18 +44,18 @@ static char *expand(const char *z, size_t n, MacroValue *a, size_t nVal,
   return zOut;
 }
 
-static void expect_text(const char *zWhat, const char *z, MacroValue *a,
-                        size_t nVal, const char *zWant) {
+static void expect_text(const char *zWhat, const char *z, MacroValue *a, size_t nVal,
+                        const char *zWant) {
   size_t nOut;
   MacroError err;
   char *zOut = expand(z, strlen(z), a, nVal, (size_t)-1, &nOut, &err);
-  CHECK(zOut && nOut == strlen(zWant) && memcmp(zOut, zWant, nOut) == 0,
-        "%s: '%.*s'", zWhat, zOut ? (int)nOut : 0, zOut ? zOut : "");
+  CHECK(zOut && nOut == strlen(zWant) && memcmp(zOut, zWant, nOut) == 0, "%s: '%.*s'", zWhat,
+        zOut ? (int)nOut : 0, zOut ? zOut : "");
   free(zOut);
 }
 
-static void expect_error(const char *zWhat, const char *z, size_t n,
-                         MacroValue *a, size_t nVal, const char *zWant) {
+static void expect_error(const char *zWhat, const char *z, size_t n, MacroValue *a, size_t nVal,
+                         const char *zWant) {
   size_t nOut;
   MacroError err;
   char zMsg[MACRO_MAX_MESSAGE];
@@ -65,8 +66,8 @@ static void expect_error(const char *zWhat, const char *z, size_t n,
 }
 
 /* ---- a naive reference: one character at a time, no tricks ---- */
-static int ref_expand(const char *z, size_t n, const MacroValue *a, size_t nVal,
-                      char *zOut, size_t *pnOut, int *peCode, size_t *piByte) {
+static int ref_expand(const char *z, size_t n, const MacroValue *a, size_t nVal, char *zOut,
+                      size_t *pnOut, int *peCode, size_t *piByte) {
   size_t o = 0;
   for (size_t i = 0; i < n;) {
     if (z[i] != '%') {
@@ -134,22 +135,21 @@ int main(void) {
     if (i) bSorted &= strcmp(macro_known[i - 1].zName, macro_known[i].zName) < 0;
   }
   CHECK(bSorted && bValid, "known macros sorted, names valid");
-  expect_text("every known macro", "%USER_NAME%%SESSION_KEY_URL%%FIRST_NAME%%LAST_NAME%"
+  expect_text("every known macro",
+              "%USER_NAME%%SESSION_KEY_URL%%FIRST_NAME%%LAST_NAME%"
               "%EMAIL%%SESSION_KEY%%INVITER_NAME%%BUSINESS_NAME%%APP_NAME%%ROLE_NAME%"
-              "%EXPIRES_AT%%COMMENTS%%DAYS_LEFT%|", aKnown, macro_known_count, "|");
+              "%EXPIRES_AT%%COMMENTS%%DAYS_LEFT%|",
+              aKnown, macro_known_count, "|");
 
   expect_error("unknown", "Hello %FOO%!", 12, aAB, 2, "unknown macro %FOO% at byte 7");
   expect_error("unterminated at end", "Hi %A", 5, aAB, 2, "unterminated macro %A at byte 4");
-  expect_error("unterminated before a space", "%A %", 4, aAB, 2,
-               "unterminated macro %A at byte 1");
-  expect_error("lone at end", "x%", 2, aAB, 2,
-               "lone '%' at byte 2 (write %% for a percent sign)");
+  expect_error("unterminated before a space", "%A %", 4, aAB, 2, "unterminated macro %A at byte 1");
+  expect_error("lone at end", "x%", 2, aAB, 2, "lone '%' at byte 2 (write %% for a percent sign)");
   expect_error("lone before a space", "50% off", 7, aAB, 2,
                "lone '%' at byte 3 (write %% for a percent sign)");
   expect_error("lower case", "%first%", 7, aAB, 2,
                "invalid macro name %first% at byte 1 (use A-Z, 0-9 and _)");
-  expect_error("error after a good macro", "%A%%A%%C%", 9, aAB, 2,
-               "unknown macro %C% at byte 7");
+  expect_error("error after a good macro", "%A%%A%%C%", 9, aAB, 2, "unknown macro %C% at byte 7");
   char zLong[80];
   memset(zLong, 'N', sizeof zLong);
   zLong[0] = '%';

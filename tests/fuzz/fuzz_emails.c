@@ -20,9 +20,9 @@
 ** table; the fuzzer never reaches that code, so it stays NULL. */
 const sqlite3_api_routines *sqlite3_api = 0;
 
-#define CHECK(x)                                                               \
-  do {                                                                         \
-    if (!(x)) abort();                                                         \
+#define CHECK(x)                                                                                   \
+  do {                                                                                             \
+    if (!(x)) abort();                                                                             \
   } while (0)
 
 static int is_separator(char c) {

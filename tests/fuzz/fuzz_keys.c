@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHECK(x)                                                               \
-  do {                                                                         \
-    if (!(x)) abort();                                                         \
+#define CHECK(x)                                                                                   \
+  do {                                                                                             \
+    if (!(x)) abort();                                                                             \
   } while (0)
 
 int LLVMFuzzerInitialize(int *pArgc, char ***pArgv) {

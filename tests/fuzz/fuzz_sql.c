@@ -47,15 +47,31 @@ static const char SETUP[] =
     "INSERT INTO portals(id, name, base_url) VALUES (1, 'Support', 'https://support.acme.com/join');"
     "INSERT INTO sessions(id, subscription_id, owner_id) VALUES (1, 2, 2);";
 
-static const char *const azEmail[] = {
-    "ann@example.com", "ANN@Example.com", "bob@example.com", "ed@acme.com", "mia@acme.com",
-    "gus@partner.com", "bad address", "x@y", "", "a@b.example, c@d.example", "zoe@example.org"};
-static const char *const azOptions[] = {
-    "{}", "{\"first_name\":\"Ann\",\"last_name\":\"Lee\"}", "{\"days\":3}", "{\"keep_old_keys\":1}",
-    "{\"account_manager\":1,\"can_invite\":1}", "{\"email\":\"ext@vendor.com\"}", "{\"days\":true}",
-    "{\"comments\":\"c\\u0000d\"}", "not json", "{\"portal\":1}"};
-static const char *const azConflict[] = {"", "OR REPLACE ", "OR IGNORE ", "OR FAIL ", "OR ROLLBACK "};
-static const char *const azPragma[] = {"recursive_triggers", "foreign_keys", "ignore_check_constraints"};
+static const char *const azEmail[] = {"ann@example.com",
+                                      "ANN@Example.com",
+                                      "bob@example.com",
+                                      "ed@acme.com",
+                                      "mia@acme.com",
+                                      "gus@partner.com",
+                                      "bad address",
+                                      "x@y",
+                                      "",
+                                      "a@b.example, c@d.example",
+                                      "zoe@example.org"};
+static const char *const azOptions[] = {"{}",
+                                        "{\"first_name\":\"Ann\",\"last_name\":\"Lee\"}",
+                                        "{\"days\":3}",
+                                        "{\"keep_old_keys\":1}",
+                                        "{\"account_manager\":1,\"can_invite\":1}",
+                                        "{\"email\":\"ext@vendor.com\"}",
+                                        "{\"days\":true}",
+                                        "{\"comments\":\"c\\u0000d\"}",
+                                        "not json",
+                                        "{\"portal\":1}"};
+static const char *const azConflict[] = {"", "OR REPLACE ", "OR IGNORE ", "OR FAIL ",
+                                         "OR ROLLBACK "};
+static const char *const azPragma[] = {"recursive_triggers", "foreign_keys",
+                                       "ignore_check_constraints"};
 
 #define MAX_KEYS 16
 
@@ -110,28 +126,39 @@ static void step(Fuzz *f) {
   unsigned op = next(f) % 20;
   unsigned a = next(f) % 6, b = next(f) % 6, c = next(f) % 6;
   switch (op) {
-  case 0: runf(f, "SELECT invite_create(%Q, %u, %u, %u, %Q)", PICK(f, azEmail), a, b, c, PICK(f, azOptions)); break;
+  case 0:
+    runf(f, "SELECT invite_create(%Q, %u, %u, %u, %Q)", PICK(f, azEmail), a, b, c,
+         PICK(f, azOptions));
+    break;
   case 1: runf(f, "SELECT invite_redeem(%Q, %Q)", key(f), PICK(f, azEmail)); break;
   case 2: runf(f, "SELECT invite_redeem(%Q)", key(f)); break;
   case 3: runf(f, "SELECT invite_revoke(%u)", a); break;
   case 4: runf(f, "SELECT invite_resend(%u, %Q)", a, PICK(f, azOptions)); break;
-  case 5: runf(f, "SELECT guest_invite(%Q, %u, %u, %Q)", PICK(f, azEmail), a % 3, b, PICK(f, azOptions)); break;
+  case 5:
+    runf(f, "SELECT guest_invite(%Q, %u, %u, %Q)", PICK(f, azEmail), a % 3, b, PICK(f, azOptions));
+    break;
   case 6: runf(f, "SELECT guest_renew(%u)", a); break;
   case 7: runf(f, "SELECT guest_remove(%u)", a); break;
   case 8: runf(f, "SELECT guest_leave(%u, %u)", a, b % 3); break;
-  case 9: runf(f, "SELECT session_invite(1, %u, %u, 'Rep', %Q)", a, b % 3, PICK(f, azOptions)); break;
+  case 9:
+    runf(f, "SELECT session_invite(1, %u, %u, 'Rep', %Q)", a, b % 3, PICK(f, azOptions));
+    break;
   case 10: runf(f, "SELECT session_join(%Q, %u)", key(f), a); break;
   case 11: runf(f, "SELECT session_leave(1, %u)", a); break;
   case 12: runf(f, "SELECT invite_peek(%Q)", key(f)); break;
   case 13:
-    runf(f, "INSERT %sINTO invites(id, kind, key_hash, inviter_id, email, business_id, subscription_id,"
-            " role_id, created_at, expires_at) VALUES (%u, %Q, randomblob(32), %u, %Q, 1, %u, %u,"
-            " '2027-01-01 10:00:00', '2027-01-08 10:00:00')",
-         PICK(f, azConflict), a, a & 1 ? "member" : "guest", b, PICK(f, azEmail), c % 4, a % 5);
+    runf(
+        f,
+        "INSERT %sINTO invites(id, kind, key_hash, inviter_id, email, business_id, subscription_id,"
+        " role_id, created_at, expires_at) VALUES (%u, %Q, randomblob(32), %u, %Q, 1, %u, %u,"
+        " '2027-01-01 10:00:00', '2027-01-08 10:00:00')",
+        PICK(f, azConflict), a, a & 1 ? "member" : "guest", b, PICK(f, azEmail), c % 4, a % 5);
     break;
   case 14:
-    runf(f, "UPDATE %sinvites SET key_hash = (SELECT key_hash FROM invites WHERE id = %u) WHERE id = %u",
-         PICK(f, azConflict), a, b);
+    runf(
+        f,
+        "UPDATE %sinvites SET key_hash = (SELECT key_hash FROM invites WHERE id = %u) WHERE id = %u",
+        PICK(f, azConflict), a, b);
     break;
   case 15:
     runf(f, "INSERT %sINTO subscriptions VALUES (%u, %u, %u, 'p', %u)", PICK(f, azConflict), a % 4,
@@ -145,9 +172,15 @@ static void step(Fuzz *f) {
     switch (a % 6) {
     case 0: runf(f, "DELETE FROM members WHERE id = %u", b); break;
     case 1: runf(f, "DELETE FROM users WHERE id = %u", b); break;
-    case 2: runf(f, "INSERT %sINTO users(id, email) VALUES (%u, %Q)", PICK(f, azConflict), b, PICK(f, azEmail)); break;
+    case 2:
+      runf(f, "INSERT %sINTO users(id, email) VALUES (%u, %Q)", PICK(f, azConflict), b,
+           PICK(f, azEmail));
+      break;
     case 3: runf(f, "UPDATE subscriptions SET seats = %u WHERE id = %u", b, c % 4); break;
-    case 4: runf(f, "UPDATE %sguests SET ended_at = NULL, end_reason = NULL WHERE id = %u", PICK(f, azConflict), b); break;
+    case 4:
+      runf(f, "UPDATE %sguests SET ended_at = NULL, end_reason = NULL WHERE id = %u",
+           PICK(f, azConflict), b);
+      break;
     default: run(f, "UPDATE invite_old_keys SET live = 1"); break;
     }
     break;
@@ -157,7 +190,9 @@ static void step(Fuzz *f) {
     case 0: run(f, "BEGIN"); break;
     case 1: run(f, "COMMIT"); break;
     case 2: run(f, "ROLLBACK"); break;
-    default: runf(f, "SELECT invite_clock(datetime((SELECT now FROM invite_now), '+%u hours'))", b * 20); break;
+    default:
+      runf(f, "SELECT invite_clock(datetime((SELECT now FROM invite_now), '+%u hours'))", b * 20);
+      break;
     }
   }
 }
@@ -193,7 +228,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *aData, size_t nData) {
   Fuzz f = {aData, nData, 0, 0, {{0}}, 0};
   if (sqlite3_open(":memory:", &f.db) != SQLITE_OK) abort();
   sqlite3_backup *pCopy = sqlite3_backup_init(f.db, "main", pMaster, "main");
-  if (pCopy == 0 || sqlite3_backup_step(pCopy, -1) != SQLITE_DONE || sqlite3_backup_finish(pCopy) != SQLITE_OK ||
+  if (pCopy == 0 || sqlite3_backup_step(pCopy, -1) != SQLITE_DONE ||
+      sqlite3_backup_finish(pCopy) != SQLITE_OK ||
       sqlite3_exec(f.db, "SELECT invite_init()", 0, 0, 0) != SQLITE_OK) {
     fprintf(stderr, "fuzz_sql: copy: %s\n", sqlite3_errmsg(f.db));
     abort();
@@ -208,16 +244,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *aData, size_t nData) {
   require(db, "seats", "SELECT count(*) FROM seat_usage WHERE available < 0", "0");
   require(db, "guest accesses",
           "SELECT count(*) FROM invites i WHERE i.kind = 'guest' AND i.redeemed_at IS NOT NULL"
-          " AND (SELECT count(*) FROM guests WHERE invite_id = i.id) <> 1", "0");
+          " AND (SELECT count(*) FROM guests WHERE invite_id = i.id) <> 1",
+          "0");
   require(db, "roster rows",
           "SELECT count(*) FROM invites i WHERE i.kind = 'session' AND i.redeemed_at IS NOT NULL"
-          " AND (SELECT count(*) FROM session_members WHERE invite_id = i.id) <> 1", "0");
+          " AND (SELECT count(*) FROM session_members WHERE invite_id = i.id) <> 1",
+          "0");
   require(db, "memberships",
           "SELECT count(*) FROM invites i WHERE i.kind = 'member' AND i.redeemed_at IS NOT NULL"
           " AND (SELECT count(*) FROM members WHERE invite_id = i.id) <> 1"
           " AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'member.removed'"
           "   AND a.detail ->> '$.user_id' = i.redeemed_by"
-          "   AND a.detail ->> '$.subscription_id' = i.subscription_id)", "0");
+          "   AND a.detail ->> '$.subscription_id' = i.subscription_id)",
+          "0");
   sqlite3_close(db);
   return 0;
 }
