@@ -147,6 +147,11 @@ typedef struct InviteTx {
 } InviteTx;
 int invite_verb_begin(sqlite3_context *ctx, InviteTx *pTx);
 int invite_verb_end(sqlite3_context *ctx, InviteTx *pTx, int bCommit);
+/* The end of a verb that did one thing a row of pRows, read to rc: commits
+** and returns nDone when the rows ran out (SQLITE_DONE); otherwise sets
+** "cannot read <zRows>" and rolls back. pRows is reset either way. */
+void invite_verb_end_rows(sqlite3_context *ctx, InviteTx *pTx, sqlite3_stmt *pRows, int rc,
+                          const char *zRows, int nDone);
 
 /* ---- dqlite.c: a connection of a dqlite node ---- */
 /* Non-zero when the connection's main database is on a dqlite VFS. */

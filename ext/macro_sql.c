@@ -213,15 +213,27 @@ char *macro_render(sqlite3_context *ctx, const char *zWhat, const char *zText, s
   return zOut;
 }
 
-void macro_expand_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
-  (void)argc;
-  int eType = sqlite3_value_type(argv[0]);
-  if (eType == SQLITE_NULL) return; /* NULL in, NULL out */
+/* Argument 1 (text) of macro_expand and invite_template_check: 0 for NULL
+** (NULL in, NULL out) or, with the error set, for another type or no memory. */
+static const char *text_arg(sqlite3_context *ctx, sqlite3_value *v, size_t *pn) {
+  int eType = sqlite3_value_type(v);
+  if (eType == SQLITE_NULL) return 0;
   if (eType != SQLITE_TEXT) {
     invite_errorf(ctx, SQLITE_MISMATCH, "argument 1 (text) must be text, got %s",
                   invite_type_name(eType));
-    return;
+    return 0;
   }
+  const char *z = (const char *)sqlite3_value_text(v);
+  if (z == 0) sqlite3_result_error_nomem(ctx);
+  *pn = (size_t)sqlite3_value_bytes(v);
+  return z;
+}
+
+void macro_expand_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  size_t nText;
+  const char *zText = text_arg(ctx, argv[0], &nText);
+  if (zText == 0) return;
   MacroSet *pSet = sqlite3_get_auxdata(ctx, 1);
   if (pSet == 0) {
     pSet = macro_set_read(ctx, argv[1]);
@@ -234,12 +246,6 @@ void macro_expand_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
       return;
     }
   }
-  const char *zText = (const char *)sqlite3_value_text(argv[0]);
-  size_t nText = (size_t)sqlite3_value_bytes(argv[0]);
-  if (zText == 0) {
-    sqlite3_result_error_nomem(ctx);
-    return;
-  }
   size_t nOut;
   char *zOut = macro_render(ctx, "", zText, nText, pSet->a, pSet->n, &nOut);
   if (zOut == 0) return;
@@ -248,19 +254,9 @@ void macro_expand_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 
 void invite_template_check_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
-  int eType = sqlite3_value_type(argv[0]);
-  if (eType == SQLITE_NULL) return;
-  if (eType != SQLITE_TEXT) {
-    invite_errorf(ctx, SQLITE_MISMATCH, "argument 1 (text) must be text, got %s",
-                  invite_type_name(eType));
-    return;
-  }
-  const char *zText = (const char *)sqlite3_value_text(argv[0]);
-  size_t nText = (size_t)sqlite3_value_bytes(argv[0]);
-  if (zText == 0) {
-    sqlite3_result_error_nomem(ctx);
-    return;
-  }
+  size_t nText;
+  const char *zText = text_arg(ctx, argv[0], &nText);
+  if (zText == 0) return;
   size_t nOut;
   MacroError err;
   /* Every known macro expands to "": only the syntax and names matter. */

@@ -50,14 +50,7 @@ void invite_notify_pending_func(sqlite3_context *ctx, int argc, sqlite3_value **
     if (outbox_enqueue_invite(ctx, "reminder", iInvite, 0, 0)) goto fail;
     nSent++;
   }
-  if (rc != SQLITE_DONE) {
-    invite_error_db(ctx, "cannot read invite_reminders_due");
-    goto fail;
-  }
-  sqlite3_reset(pDue);
-  pDue = 0;
-  if (invite_verb_end(ctx, &tx, 1)) return;
-  sqlite3_result_int(ctx, nSent);
+  invite_verb_end_rows(ctx, &tx, pDue, rc, "invite_reminders_due", nSent);
   return;
 fail:
   if (pDue) sqlite3_reset(pDue);

@@ -71,3 +71,11 @@ int invite_verb_end(sqlite3_context *ctx, InviteTx *pTx, int bCommit) {
   }
   return bCommit ? SQLITE_ERROR : SQLITE_OK;
 }
+
+void invite_verb_end_rows(sqlite3_context *ctx, InviteTx *pTx, sqlite3_stmt *pRows, int rc,
+                          const char *zRows, int nDone) {
+  if (rc != SQLITE_DONE) invite_error_db(ctx, "cannot read %s", zRows);
+  sqlite3_reset(pRows);
+  if (invite_verb_end(ctx, pTx, rc == SQLITE_DONE)) return;
+  if (rc == SQLITE_DONE) sqlite3_result_int(ctx, nDone);
+}

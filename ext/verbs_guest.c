@@ -461,20 +461,24 @@ static int guest_read(sqlite3_context *ctx, const char *zSql, sqlite3_int64 a, s
   return -1;
 }
 
-/* Reads guest iGuest, refusing an unknown or ended one. */
-static int guest_open_by_id(sqlite3_context *ctx, sqlite3_int64 iGuest, GuestRow *r) {
+/* The start of guest_renew and guest_remove: reads the guest of argument 1
+** inside the verb's transaction, refusing an unknown or ended one; non-zero
+** with the error set and the transaction closed. */
+static int guest_verb_open(sqlite3_context *ctx, sqlite3_value **argv, InviteTx *pTx, GuestRow *r) {
+  sqlite3_int64 iGuest;
+  if (invite_arg_id(ctx, argv, 0, "guest", &iGuest)) return 1;
+  if (invite_verb_begin(ctx, pTx)) return 1;
   int rc = guest_read(ctx, SQL_GUEST_BY_ID, iGuest, 0, r);
-  if (rc < 0) return 1;
   if (rc == 0) {
     invite_errorf(ctx, SQLITE_CONSTRAINT, "unknown guest %lld", iGuest);
-    return 1;
-  }
-  if (r->bEnded) {
+  } else if (rc > 0 && r->bEnded) {
     invite_errorf(ctx, SQLITE_CONSTRAINT, "access of guest %lld already ended on %s UTC (%s)",
                   iGuest, r->zEnded, r->zReason);
-    return 1;
+  } else if (rc > 0) {
+    return 0;
   }
-  return 0;
+  invite_verb_end(ctx, pTx, 0);
+  return 1;
 }
 
 static const char SQL_GUEST_END[] =
@@ -502,15 +506,12 @@ static const char SQL_GUEST_RENEW[] = "UPDATE $S.guests SET expires_at = ?2, ren
 
 void guest_renew_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
-  sqlite3_int64 iGuest;
   InviteTx tx = {0, 0};
   GuestRow r;
-  if (invite_arg_id(ctx, argv, 0, "guest", &iGuest)) return;
-  if (invite_verb_begin(ctx, &tx)) return;
-  if (guest_open_by_id(ctx, iGuest, &r)) goto fail;
+  if (guest_verb_open(ctx, argv, &tx, &r)) return;
   if (r.bExpired) {
     invite_errorf(ctx, SQLITE_CONSTRAINT,
-                  "access of guest %lld expired on %s UTC: the guest must be re-invited", iGuest,
+                  "access of guest %lld expired on %s UTC: the guest must be re-invited", r.id,
                   r.zExpires);
     goto fail;
   }
@@ -519,7 +520,7 @@ void guest_renew_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   if (strcmp(r.zRenewed, r.zNow) != 0) {
     sqlite3_stmt *p = invite_stmt(ctx, SQL_GUEST_RENEW);
     if (p == 0) goto fail;
-    sqlite3_bind_int64(p, 1, iGuest);
+    sqlite3_bind_int64(p, 1, r.id);
     sqlite3_bind_text(p, 2, r.zNewExpiry, -1, SQLITE_STATIC);
     sqlite3_bind_text(p, 3, r.zNow, -1, SQLITE_STATIC);
     int rc = sqlite3_step(p);
@@ -542,12 +543,9 @@ fail:
 
 void guest_remove_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
-  sqlite3_int64 iGuest;
   InviteTx tx = {0, 0};
   GuestRow r;
-  if (invite_arg_id(ctx, argv, 0, "guest", &iGuest)) return;
-  if (invite_verb_begin(ctx, &tx)) return;
-  if (guest_open_by_id(ctx, iGuest, &r)) goto fail;
+  if (guest_verb_open(ctx, argv, &tx, &r)) return;
   if (guest_end(ctx, &r, "removed")) goto fail;
   if (invite_verb_end(ctx, &tx, 1)) return;
   sqlite3_result_int(ctx, 1);
@@ -714,14 +712,7 @@ void invite_notify_expiring_func(sqlite3_context *ctx, int argc, sqlite3_value *
     if (rc) goto fail;
     nSent++;
   }
-  if (rc != SQLITE_DONE) {
-    invite_error_db(ctx, "cannot read guest_expiring");
-    goto fail;
-  }
-  sqlite3_reset(pDue);
-  pDue = 0;
-  if (invite_verb_end(ctx, &tx, 1)) return;
-  sqlite3_result_int(ctx, nSent);
+  invite_verb_end_rows(ctx, &tx, pDue, rc, "guest_expiring", nSent);
   return;
 fail:
   if (pDue) sqlite3_reset(pDue);
