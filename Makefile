@@ -22,9 +22,9 @@ SQL_FILES = sql/core.sql sql/invites.sql sql/members.sql sql/guests.sql \
             sql/events.sql sql/retention.sql sql/guest_sources.sql sql/decline.sql
 # Then the checks of the "-- text:" lines of them all (tools/expand-text.awk).
 
-EXT_SRC = ext/invite.c ext/errors.c ext/arguments.c ext/statements.c ext/transactions.c \
+EXT_SRC = ext/entry.c ext/errors.c ext/arguments.c ext/statements.c ext/transactions.c \
           ext/json.c ext/keys.c ext/emails.c ext/emails_sql.c \
-          ext/clock.c ext/schema.c ext/kinds.c ext/key_issue.c \
+          ext/clock.c ext/sql_text.c ext/schema.c ext/kinds.c ext/key_issue.c \
           ext/verbs_invite.c ext/verbs_member.c ext/seats.c \
           ext/verbs_guest.c ext/verbs_session.c \
           ext/macro.c ext/macro_sql.c ext/outbox.c ext/outbox_law.c ext/audit.c ext/security.c \

@@ -1,6 +1,5 @@
 /*
-** dqlite.c — what the extension does differently on a dqlite node, and the
-** last error of a connection.
+** dqlite.c — what the extension does differently on a dqlite node.
 **
 **   -- on a dqlite cluster (tools/invite-node hosts a node), one connection:
 **   BEGIN IMMEDIATE;                       -- exec request
@@ -23,7 +22,7 @@
 ** dqlite 1.11 drops the text of an error raised during a query request (the
 ** client sees a column count as code and a column name as message); every
 ** error an extension function raises is also kept on its connection, for
-** invite_last_error().
+** invite_last_error() (errors.c).
 **
 ** A dqlite connection is told by its VFS: dqlite 1.11 registers one VFS
 ** per node, named "dqlite-<n>".
@@ -65,17 +64,4 @@ int invite_dqlite_refuse_attached(sqlite3_context *ctx, const char *zSchema) {
                 "into it, not into '%q'",
                 zSchema);
   return 1;
-}
-
-void invite_last_error_set(InviteConn *p, const char *zMsg) {
-  sqlite3_free(p->zLastError);
-  p->zLastError = sqlite3_mprintf("%s", zMsg); /* NULL on OOM: no text kept */
-}
-
-/* invite_last_error() -> the text of the last error any function of the
-** extension raised on this connection, NULL if none has. */
-void invite_last_error_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
-  (void)argc, (void)argv;
-  const char *z = invite_conn(ctx)->zLastError;
-  if (z) sqlite3_result_text(ctx, z, -1, SQLITE_TRANSIENT);
 }

@@ -12,6 +12,12 @@
 #include <stdarg.h>
 #include <string.h>
 
+/* Keeps a copy of zMsg as the connection's last error. */
+static void last_error_set(InviteConn *p, const char *zMsg) {
+  sqlite3_free(p->zLastError);
+  p->zLastError = sqlite3_mprintf("%s", zMsg); /* NULL on OOM: no text kept */
+}
+
 static void error_finish(sqlite3_context *ctx, int rc, char *zMsg) {
   if (zMsg == 0) {
     sqlite3_result_error_nomem(ctx);
@@ -36,7 +42,7 @@ static void error_finish(sqlite3_context *ctx, int rc, char *zMsg) {
     return;
   }
   sqlite3_result_error(ctx, zFull, -1);
-  invite_last_error_set(invite_conn(ctx), zFull);
+  last_error_set(invite_conn(ctx), zFull);
   sqlite3_free(zFull);
   /* sqlite3_result_error() resets the code to SQLITE_ERROR: set it after. */
   if (rc != SQLITE_ERROR) sqlite3_result_error_code(ctx, rc);
@@ -80,4 +86,13 @@ int invite_not_a_rule(sqlite3_context *ctx) {
   if ((rc & 0xff) == SQLITE_CONSTRAINT) return 0;
   invite_error_db(ctx, "cannot write");
   return 1;
+}
+
+/* invite_last_error() -> the text of the last error any function of the
+** extension raised on this connection, NULL if none has (dqlite 1.11 drops
+** the text of an error raised during a query request: dqlite.c). */
+void invite_last_error_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc, (void)argv;
+  const char *z = invite_conn(ctx)->zLastError;
+  if (z) sqlite3_result_text(ctx, z, -1, SQLITE_TRANSIENT);
 }

@@ -2,7 +2,7 @@
 ** invite.h — declarations shared by the files of the invite extension.
 **
 ** Every ext/ C file includes this header, which pulls in sqlite3ext.h with
-** SQLITE_EXTENSION_INIT3 (invite.c, INVITE_MAIN_FILE: INIT1, the table's
+** SQLITE_EXTENSION_INIT3 (entry.c, INVITE_MAIN_FILE: INIT1, the table's
 ** definition), so all sqlite3_* calls go through the API table handed to
 ** sqlite3_invite_init().
 **
@@ -45,6 +45,9 @@ struct InviteConn {
   int bInstalling;  /* invite_init() is installing (invite_installing()) */
   int eDqlite;      /* 0 not known yet, 1 plain VFS, 2 a dqlite node (dqlite.c) */
   char *zLastError; /* the last error raised here, for invite_last_error() */
+  /* sqlite3_invite_init(), handed down so law.c can load the extension into
+  ** its scratch reference database without depending on the entry point */
+  int (*xLoad)(sqlite3 *, char **, const sqlite3_api_routines *);
   unsigned char aAuditKey[32];
   struct {
     const char *zTemplate; /* key: address of the static SQL template */
@@ -160,8 +163,15 @@ int invite_on_dqlite(sqlite3_context *ctx);
 int invite_dqlite_refuse_autocommit(sqlite3_context *ctx);
 /* On dqlite for a schema other than main: sets the error, returns non-zero. */
 int invite_dqlite_refuse_attached(sqlite3_context *ctx, const char *zSchema);
-/* Keeps a copy of zMsg as the connection's last error. */
-void invite_last_error_set(InviteConn *p, const char *zMsg);
+
+/* ---- sql_text.c: the SQL of sql/, embedded at build time ---- */
+/* A file: its path in the source tree and its text ("$S" for the schema). */
+typedef const char *const InviteSqlFile[2];
+/* The feature files in install order; the migrations 002_*.sql, ... in order. */
+const InviteSqlFile *invite_sql_files(size_t *pn);
+const InviteSqlFile *invite_sql_migrations(size_t *pn);
+/* Installs the feature files into db's main: the law's reference (law.c). */
+int invite_sql_install_reference(sqlite3 *db);
 
 /* ---- clock.c: the one place "now" is read ---- */
 /* Writes the current time "YYYY-MM-DD HH:MM:SS" into zOut[20]. */
@@ -332,7 +342,6 @@ int seats_explain(sqlite3_context *ctx, sqlite3_int64 iSub);
 ** returns a JSON object {"intact":0|1,"dropped":[..],"rewritten":[..],
 ** "added":[..]} (sqlite3_free it), or 0 with an error set on ctx.
 ** law_drop_added() drops the triggers "added" names. */
-int schema_install_reference(sqlite3 *db);
 
 /* The audit key (audit.c): from the file INVITE_AUDIT_KEY_FILE names, read
 ** when the extension is loaded, or from invite_audit_key(). */

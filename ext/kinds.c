@@ -1,7 +1,7 @@
 /*
 ** kinds.c — the table of invite kinds: each kind's InviteKind (kinds.h),
 ** defined in its verbs file, found by its name (an invites.kind value).
-** Like the function table of invite.c, it is the one place that knows
+** Like the function table of entry.c, it is the one place that knows
 ** every kind; the parts the kinds share are below the verb files
 ** (invite_explain() in rules.c, invite_mail_person() in outbox.c).
 */

@@ -29,8 +29,6 @@
 
 #include "verbs.h"
 
-int sqlite3_invite_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi);
-
 /* The tables DESIGN.md gives the application; every other table of the
 ** schema is the extension's own. */
 static const char *const azApplicationTable[] = {
@@ -78,7 +76,7 @@ static int is_application_table(const char *z) {
 static char *dup(const unsigned char *z) { return sqlite3_mprintf("%s", z ? (const char *)z : ""); }
 
 /* Builds the reference once; the static mutex makes it safe for threads. */
-static int law_reference(void) {
+static int law_reference(sqlite3_context *ctx) {
   sqlite3_mutex *pMutex = sqlite3_mutex_alloc(SQLITE_MUTEX_STATIC_APP1);
   sqlite3_mutex_enter(pMutex);
   int rc = SQLITE_OK;
@@ -96,9 +94,9 @@ static int law_reference(void) {
       bHave = rc == SQLITE_OK && sqlite3_step(pHave) == SQLITE_ROW;
       sqlite3_finalize(pHave);
     }
-    if (rc == SQLITE_OK && !bHave) rc = sqlite3_invite_init(db, &zErr, sqlite3_api);
+    if (rc == SQLITE_OK && !bHave) rc = invite_conn(ctx)->xLoad(db, &zErr, sqlite3_api);
     sqlite3_free(zErr);
-    if (rc == SQLITE_OK) rc = schema_install_reference(db);
+    if (rc == SQLITE_OK) rc = invite_sql_install_reference(db);
     sqlite3_stmt *p = 0;
     if (rc == SQLITE_OK) {
       rc = sqlite3_prepare_v2(
@@ -176,7 +174,7 @@ static void names_array(sqlite3_str *s, const char *zKey, const char *const *azN
 enum { LAW_SAME, LAW_DROPPED, LAW_REWRITTEN, LAW_ADDED };
 
 char *law_diff(sqlite3_context *ctx, const char *zSchema, int *pIntact) {
-  if (law_reference() != SQLITE_OK) {
+  if (law_reference(ctx) != SQLITE_OK) {
     invite_errorf(ctx, SQLITE_ERROR, "cannot build the reference schema to check the law against");
     return 0;
   }

@@ -25,16 +25,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sql_embed.h"
-
 #define SCHEMA_HASH_HEX (2 * 16 + 1)
 
 static void schema_hash(char zHex[SCHEMA_HASH_HEX]) {
   unsigned char aHash[16];
   crypto_generichash_state st;
   crypto_generichash_init(&st, 0, 0, sizeof aHash);
-  for (size_t i = 0; i < sizeof INVITE_SQL_FILES / sizeof INVITE_SQL_FILES[0]; i++) {
-    const char *z = INVITE_SQL_FILES[i][1];
+  size_t nFile;
+  const InviteSqlFile *aFile = invite_sql_files(&nFile);
+  for (size_t i = 0; i < nFile; i++) {
+    const char *z = aFile[i][1];
     crypto_generichash_update(&st, (const unsigned char *)z, strlen(z) + 1);
   }
   crypto_generichash_final(&st, aHash, sizeof aHash);
@@ -266,18 +266,20 @@ void invite_init_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     }
     /* Steps that alter the tables of an older schema, once each, in order,
     ** before the files that rely on them; all in this one transaction. */
-    for (size_t i = 0; iVersion > 0 && i < sizeof INVITE_MIGRATIONS / sizeof INVITE_MIGRATIONS[0];
-         i++) {
-      const char *zName = strrchr(INVITE_MIGRATIONS[i][0], '/');
-      int iStep = atoi(zName ? zName + 1 : INVITE_MIGRATIONS[i][0]);
+    size_t nStep, nFile;
+    const InviteSqlFile *aStep = invite_sql_migrations(&nStep);
+    const InviteSqlFile *aFile = invite_sql_files(&nFile);
+    for (size_t i = 0; iVersion > 0 && i < nStep; i++) {
+      const char *zName = strrchr(aStep[i][0], '/');
+      int iStep = atoi(zName ? zName + 1 : aStep[i][0]);
       if (iStep <= iVersion || iStep > INVITE_SCHEMA_VERSION) continue;
-      if (schema_run_file(ctx, INVITE_MIGRATIONS[i][0], INVITE_MIGRATIONS[i][1], zSchema)) {
+      if (schema_run_file(ctx, aStep[i][0], aStep[i][1], zSchema)) {
         sqlite3_free(zDiff);
         goto fail;
       }
     }
-    for (size_t i = 0; i < sizeof INVITE_SQL_FILES / sizeof INVITE_SQL_FILES[0]; i++) {
-      if (schema_run_file(ctx, INVITE_SQL_FILES[i][0], INVITE_SQL_FILES[i][1], zSchema)) {
+    for (size_t i = 0; i < nFile; i++) {
+      if (schema_run_file(ctx, aFile[i][0], aFile[i][1], zSchema)) {
         sqlite3_free(zDiff);
         goto fail;
       }
@@ -332,17 +334,4 @@ void invite_debug_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     return;
   }
   sqlite3_result_text(ctx, z, -1, sqlite3_free);
-}
-
-/* Installs the embedded schema into 'main' of db, a fresh connection with
-** the extension's functions: the reference the law check compares with. */
-int schema_install_reference(sqlite3 *db) {
-  int rc = SQLITE_OK;
-  for (size_t i = 0; rc == SQLITE_OK && i < sizeof INVITE_SQL_FILES / sizeof INVITE_SQL_FILES[0];
-       i++) {
-    char *zSql = invite_sql_for_schema(INVITE_SQL_FILES[i][1], "main");
-    rc = zSql ? sqlite3_exec(db, zSql, 0, 0, 0) : SQLITE_NOMEM;
-    sqlite3_free(zSql);
-  }
-  return rc;
 }

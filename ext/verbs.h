@@ -1,5 +1,5 @@
 /*
-** verbs.h — the SQL entry points registered by invite.c, one line each,
+** verbs.h — the SQL entry points registered by entry.c, one line each,
 ** grouped by the file that implements them.
 */
 #ifndef INVITE_VERBS_H

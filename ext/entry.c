@@ -1,5 +1,5 @@
 /*
-** invite.c — entry point of the invite extension: invitations, guest access
+** entry.c — entry point of the invite extension: invitations, guest access
 ** and seat licences kept inside a SQLite database.
 **
 **   .load ./build/invite
@@ -153,6 +153,7 @@ __declspec(dllexport)
   memset(pConn, 0, sizeof(*pConn));
   pConn->db = db;
   pConn->nRef = 1; /* held by the close hook */
+  pConn->xLoad = sqlite3_invite_init;
   pConn->zSchema = sqlite3_mprintf("main");
   if (pConn->zSchema == 0) {
     sqlite3_free(pConn);
