@@ -35,6 +35,11 @@ SELECT name FROM businesses ORDER BY id;
 -- valid text of every kind still goes in
 UPDATE users SET first_name = 'Zoë 😀' WHERE id = 4;
 SELECT first_name FROM users WHERE id = 4;
--- the outbox: plain SQL (the mailer writes last_error without the extension)
+-- the outbox: an insert needs the extension (invite_text_problem, every bad byte);
+-- an update is plain SQL (the mailer writes last_error without the extension)
+INSERT INTO outbox(kind, recipient, subject, body, message_id, next_attempt_at, created_at) VALUES ('member_invite', 'x@example.com', CAST(x'486980' AS TEXT), 'b', '<t1@x>', '2027-01-01 10:00:00', '2027-01-01 10:00:00');
+INSERT OR IGNORE INTO outbox(kind, recipient, subject, body, message_id, next_attempt_at, created_at) VALUES ('member_invite', CAST(x'7840ff2e6964' AS TEXT), 'Hi', 'b', '<t2@x>', '2027-01-01 10:00:00', '2027-01-01 10:00:00');
+INSERT OR REPLACE INTO outbox(kind, recipient, subject, body, message_id, next_attempt_at, created_at) VALUES ('member_invite', 'x@example.com', 'Hi', CAST(x'6200' AS TEXT), '<t3@x>', '2027-01-01 10:00:00', '2027-01-01 10:00:00');
+SELECT count(*) FROM outbox WHERE message_id IN ('<t1@x>', '<t2@x>', '<t3@x>');
 UPDATE outbox SET last_error = CAST(x'35353020ff' AS TEXT) WHERE id = (SELECT max(id) FROM outbox);
 SELECT count(*) FROM outbox WHERE last_error IS NOT NULL;
