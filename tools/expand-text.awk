@@ -10,7 +10,7 @@
 # the extension. sql+ext: for a table whose inserts need the extension
 # anyway and whose updates do not (the outbox: tools/invite-mail writes
 # last_error): an INSERT gets the ext check (it refuses more, and its frame
-# is a tenth the size of the byte scan's: -25k instructions per create), an
+# is a tenth the size of the byte scan's: -28k instructions per create), an
 # UPDATE the sql check. Writes <table>_text_insert and <table>_text_update for
 # every such line of the files it reads, in their order. tools/embed-sql.sh
 # runs it over every file and installs the result after the last one:
