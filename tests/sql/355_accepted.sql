@@ -56,3 +56,21 @@ UPDATE templates SET body = body || '%SESSION_KEY%' WHERE kind = 'accepted' AND 
 INSERT INTO outbox(kind, recipient, subject, body, message_id, next_attempt_at, created_at)
 VALUES ('acceptance', 'a@example.com', 's', 'b', '<x@y.z>', '2027-01-01 10:00:00', '2027-01-01 10:00:00');
 SELECT f FROM fp;
+
+-- ---- invite_accepted_notice: at most one accepted email per redeemed invite ----
+-- (the trigger hands redemptions to this view; a client may insert too)
+SELECT count(*) FROM outbox WHERE kind = 'accepted';
+-- already told: nothing more
+INSERT INTO invite_accepted_notice VALUES ((SELECT max(invite_id) FROM outbox WHERE kind = 'accepted'));
+-- pending, or unknown: nothing
+SELECT invite_create('pen@example.com', 2, 4, 1) ->> '$.id';
+INSERT INTO invite_accepted_notice VALUES ((SELECT id FROM invites WHERE email = 'pen@example.com'));
+INSERT INTO invite_accepted_notice VALUES (9999);
+-- redeemed in a business that does not ask (Beta, id 2): nothing
+INSERT INTO invite_accepted_notice VALUES ((SELECT id FROM invites WHERE email = 'gia@example.com'));
+SELECT count(*) FROM outbox WHERE kind = 'accepted';
+-- redeemed while Acme's setting was off, asked for now: one, then no second
+INSERT INTO invite_accepted_notice VALUES ((SELECT id FROM invites WHERE email = 'ann@example.com'));
+INSERT INTO invite_accepted_notice VALUES ((SELECT id FROM invites WHERE email = 'ann@example.com'));
+SELECT recipient, subject FROM outbox WHERE kind = 'accepted' AND invite_id = (SELECT id FROM invites WHERE email = 'ann@example.com');
+SELECT count(*) FROM outbox WHERE kind = 'accepted';
