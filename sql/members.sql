@@ -207,8 +207,19 @@ END;
 -- ---- member invitations ----
 -- Member invitations: the cascade business -> app -> subscription -> role,
 -- and who may invite whom with which role.
-CREATE TRIGGER $S.invites_check_member BEFORE INSERT ON invites
+CREATE VIEW $S.invites_new_member AS
+SELECT email, business_id, subscription_id, role_id, inviter_id
+  FROM invites WHERE 0;
+
+CREATE TRIGGER $S.invites_route_member BEFORE INSERT ON invites
 WHEN NEW.kind = 'member'
+BEGIN
+  INSERT INTO invites_new_member
+  VALUES (NEW.email, NEW.business_id, NEW.subscription_id, NEW.role_id,
+          NEW.inviter_id);
+END;
+
+CREATE TRIGGER $S.invites_check_member INSTEAD OF INSERT ON invites_new_member
 BEGIN
   SELECT RAISE(ABORT, 'invites: a member invite needs the invitee''s email')
    WHERE NEW.email IS NULL;

@@ -323,8 +323,22 @@ END;
 
 -- Who may invite, with which profile, to which session; the invite carries
 -- the session's subscription so the seat law counts it as a reservation.
-CREATE TRIGGER $S.invites_check_session BEFORE INSERT ON invites
+CREATE VIEW $S.invites_new_session AS
+SELECT business_id, subscription_id, role_id, inviter_id, account_manager,
+       can_invite, access_days, session_id, profile_id, portal_id,
+       display_name
+  FROM invites WHERE 0;
+
+CREATE TRIGGER $S.invites_route_session BEFORE INSERT ON invites
 WHEN NEW.kind = 'session'
+BEGIN
+  INSERT INTO invites_new_session
+  VALUES (NEW.business_id, NEW.subscription_id, NEW.role_id, NEW.inviter_id,
+          NEW.account_manager, NEW.can_invite, NEW.access_days, NEW.session_id,
+          NEW.profile_id, NEW.portal_id, NEW.display_name);
+END;
+
+CREATE TRIGGER $S.invites_check_session INSTEAD OF INSERT ON invites_new_session
 BEGIN
   SELECT RAISE(ABORT, 'invites: unknown session')
    WHERE NOT EXISTS (SELECT 1 FROM sessions WHERE id = NEW.session_id);
