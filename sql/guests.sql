@@ -216,8 +216,20 @@ END;
 -- Redeeming a guest invite makes the access in the same statement. The
 -- period counts from acceptance ("valid for 90 days" is read from the day
 -- the guest joins), not from the invitation.
-CREATE TRIGGER $S.invites_redeem_guest AFTER UPDATE OF redeemed_at ON invites
+CREATE VIEW $S.invites_redeemed_guest AS
+SELECT redeemed_by, business_id, id, account_manager, can_invite, access_days,
+       redeemed_at
+  FROM invites WHERE 0;
+
+CREATE TRIGGER $S.invites_route_redeemed_guest AFTER UPDATE OF redeemed_at ON invites
 WHEN OLD.redeemed_at IS NULL AND NEW.redeemed_at IS NOT NULL AND NEW.kind = 'guest'
+BEGIN
+  INSERT INTO invites_redeemed_guest
+  VALUES (NEW.redeemed_by, NEW.business_id, NEW.id, NEW.account_manager,
+          NEW.can_invite, NEW.access_days, NEW.redeemed_at);
+END;
+
+CREATE TRIGGER $S.invites_redeem_guest INSTEAD OF INSERT ON invites_redeemed_guest
 BEGIN
   INSERT INTO guests(user_id, business_id, invite_id, account_manager, can_invite,
                      access_days, started_at, expires_at)

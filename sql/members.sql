@@ -285,8 +285,19 @@ END;
 
 -- Redeeming a member invite makes the membership, in the same statement:
 -- an invite is either fully redeemed or not at all, whoever writes.
-CREATE TRIGGER $S.invites_redeem_member AFTER UPDATE OF redeemed_at ON invites
+CREATE VIEW $S.invites_redeemed_member AS
+SELECT redeemed_by, subscription_id, role_id, id, redeemed_at
+  FROM invites WHERE 0;
+
+CREATE TRIGGER $S.invites_route_redeemed_member AFTER UPDATE OF redeemed_at ON invites
 WHEN OLD.redeemed_at IS NULL AND NEW.redeemed_at IS NOT NULL AND NEW.kind = 'member'
+BEGIN
+  INSERT INTO invites_redeemed_member
+  VALUES (NEW.redeemed_by, NEW.subscription_id, NEW.role_id, NEW.id,
+          NEW.redeemed_at);
+END;
+
+CREATE TRIGGER $S.invites_redeem_member INSTEAD OF INSERT ON invites_redeemed_member
 BEGIN
   INSERT INTO members(user_id, subscription_id, role_id, invite_id, joined_at)
   VALUES (NEW.redeemed_by, NEW.subscription_id, NEW.role_id, NEW.id, NEW.redeemed_at);

@@ -370,8 +370,20 @@ END;
 
 -- Redeeming a session key joins the session as an external representative,
 -- in the same statement: fully or not at all, whoever writes.
-CREATE TRIGGER $S.invites_redeem_session AFTER UPDATE OF redeemed_at ON invites
+CREATE VIEW $S.invites_redeemed_session AS
+SELECT session_id, redeemed_by, profile_id, display_name, comments, id,
+       redeemed_at
+  FROM invites WHERE 0;
+
+CREATE TRIGGER $S.invites_route_redeemed_session AFTER UPDATE OF redeemed_at ON invites
 WHEN OLD.redeemed_at IS NULL AND NEW.redeemed_at IS NOT NULL AND NEW.kind = 'session'
+BEGIN
+  INSERT INTO invites_redeemed_session
+  VALUES (NEW.session_id, NEW.redeemed_by, NEW.profile_id, NEW.display_name,
+          NEW.comments, NEW.id, NEW.redeemed_at);
+END;
+
+CREATE TRIGGER $S.invites_redeem_session INSTEAD OF INSERT ON invites_redeemed_session
 BEGIN
   INSERT INTO session_members(session_id, user_id, kind, profile_id, display_name,
                               comments, invite_id, joined_at)
