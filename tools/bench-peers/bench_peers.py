@@ -2,8 +2,10 @@
 """bench_peers.py: sqlite-invite beside django-invitations, from Python.
 
     make bench-peers                      # 10,000 invites, 3 runs, the race
+    make bench-peers BENCH_PEERS_ARGS="--checkpoint-ms 50"   # with the tail's fix
     /usr/bin/python3 tools/bench-peers/bench_peers.py --so build/invite.so
         [--n 10000] [--runs 3] [--race-keys 20] [--dir build/bench-peers]
+        [--checkpoint-ms 0]
 
 Three sides, each driven from Python's sqlite3 (Debian's /usr/bin/python3,
 whose sqlite3 can load extensions) on its own SQLite file in WAL mode with
@@ -48,6 +50,13 @@ Each (side, mode) cell runs in a fresh process on a fresh file: n creates
 are timed, then n redeems of those invites. Cells of the three sides
 alternate; the median of --runs runs is printed.
 
+--checkpoint-ms N (N > 0) gives every side the setting tools/README.md
+recommends against the latency tail: the timed connection never
+checkpoints (wal_autocheckpoint=0) and a thread with a connection of its
+own runs PRAGMA wal_checkpoint(PASSIVE) every N ms. 0 (the default) leaves
+SQLite's default: the committing call checkpoints when the WAL passes 1000
+pages.
+
 The race: --race-keys invitations, two worker processes accept each of them
 at the same moment (a barrier before each key), as two browser tabs or a
 mail scanner and a person would. Counted: invitations both workers were told
@@ -64,6 +73,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import threading
 import time
 
 GOALS = {  # (operation, mode): django time / sqlite-invite time at least
@@ -73,6 +83,7 @@ GOALS = {  # (operation, mode): django time / sqlite-invite time at least
     ("redeem", "per call"): 8,
 }
 MODES = ("one tx", "per call")
+CHECKPOINT_MS = 0  # --checkpoint-ms; 0: SQLite's default checkpoints
 
 
 def email_of(i):
@@ -83,6 +94,36 @@ def pragmas(db):
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA busy_timeout=10000")
+    if CHECKPOINT_MS:
+        db.execute("PRAGMA wal_autocheckpoint=0")
+
+
+class Checkpointer:
+    """With --checkpoint-ms: a PASSIVE checkpoint every CHECKPOINT_MS from a
+    thread and connection of its own, while the timed calls run."""
+
+    def __init__(self, path):
+        self.path = path
+        self.stopping = threading.Event()
+        self.thread = None
+
+    def __enter__(self):
+        if CHECKPOINT_MS:
+            self.thread = threading.Thread(target=self.run, daemon=True)
+            self.thread.start()
+        return self
+
+    def run(self):
+        db = sqlite3.connect(self.path, isolation_level=None)
+        db.execute("PRAGMA busy_timeout=10000")
+        while not self.stopping.wait(CHECKPOINT_MS / 1000):
+            db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        db.close()
+
+    def __exit__(self, *exc):
+        self.stopping.set()
+        if self.thread:
+            self.thread.join()
 
 
 # ---- sqlite-invite ----
@@ -131,8 +172,9 @@ def invite_cell(path, so, mode, n):
             raise SystemExit("invite_redeem made no user")
 
     # Per call: autocommit, so each verb runs its own BEGIN IMMEDIATE/COMMIT.
-    out = {"create": timed(db, create, mode, n, per_call_tx=False),
-           "redeem": timed(db, redeem, mode, n, per_call_tx=False)}
+    with Checkpointer(path):
+        out = {"create": timed(db, create, mode, n, per_call_tx=False),
+               "redeem": timed(db, redeem, mode, n, per_call_tx=False)}
     members = db.execute("SELECT count(*) FROM members").fetchone()[0]
     if members != n:
         raise SystemExit("sqlite-invite: %d members for %d redemptions" % (members, n))
@@ -184,8 +226,9 @@ def plain_cell(path, mode, n):
         db.execute("UPDATE invites SET redeemed_at = datetime('now'), user_id = ?"
                    " WHERE id = ?", (cur.lastrowid, row[0]))
 
-    out = {"create": timed(db, create, mode, n, per_call_tx=True),
-           "redeem": timed(db, redeem, mode, n, per_call_tx=True)}
+    with Checkpointer(path):
+        out = {"create": timed(db, create, mode, n, per_call_tx=True),
+               "redeem": timed(db, redeem, mode, n, per_call_tx=True)}
     db.close()
     return out
 
@@ -223,6 +266,8 @@ def django_setup(path):
             c.execute("PRAGMA journal_mode=WAL")
             c.execute("PRAGMA synchronous=NORMAL")
             c.execute("PRAGMA busy_timeout=10000")
+            if CHECKPOINT_MS:
+                c.execute("PRAGMA wal_autocheckpoint=0")
     connection_created.connect(on_connect)
     django.setup()
     from django.urls import include, path as url_path
@@ -310,8 +355,9 @@ def django_cell(path, mode, n):
         if not views.accept(keys[i]):
             raise SystemExit("django: invite %d not accepted" % i)
 
-    out = {"create": run(lambda i: keys.append(views.invite(email_of(i)))),
-           "redeem": run(redeem)}
+    with Checkpointer(path):
+        out = {"create": run(lambda i: keys.append(views.invite(email_of(i)))),
+               "redeem": run(redeem)}
     if len(mail.outbox) != n:
         raise SystemExit("django: %d mails for %d invites" % (len(mail.outbox), n))
     if views.User.objects.count() != n + 1:
@@ -410,7 +456,7 @@ def worker_main(args):
 def run_worker(args, side, mode=None, race=False):
     cmd = [sys.executable, os.path.abspath(__file__), "--worker", "--side", side,
            "--so", args.so, "--dir", args.dir, "--n", str(args.n),
-           "--race-keys", str(args.race_keys)]
+           "--race-keys", str(args.race_keys), "--checkpoint-ms", str(args.checkpoint_ms)]
     if mode:
         cmd += ["--mode", mode]
     if race:
@@ -466,11 +512,16 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--race-keys", type=int, default=20)
     ap.add_argument("--no-race", action="store_true")
+    ap.add_argument("--checkpoint-ms", type=int, default=0,
+                    help="0: SQLite's default checkpoints; N: none in the timed"
+                         " connection, a PASSIVE one every N ms from a thread")
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--side", help=argparse.SUPPRESS)
     ap.add_argument("--mode", help=argparse.SUPPRESS)
     ap.add_argument("--race", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    global CHECKPOINT_MS
+    CHECKPOINT_MS = args.checkpoint_ms
     args.so = os.path.abspath(args.so)
     os.makedirs(args.dir, exist_ok=True)
     if args.worker:
@@ -481,6 +532,12 @@ def main():
     print("machine: %s" % machine())
     print("%d invites per cell, WAL, synchronous=NORMAL, median of %d runs,"
           " microseconds per call" % (args.n, args.runs), flush=True)
+    if args.checkpoint_ms:
+        print("with the tail's fix on every side: wal_autocheckpoint=0, a PASSIVE"
+              " checkpoint every %d ms from a thread of its own" % args.checkpoint_ms)
+    else:
+        print("SQLite's default checkpoints (the committing call checkpoints when"
+              " the WAL passes 1000 pages)", flush=True)
     sides = ("sqlite-invite", "plain SQL", "django")
     samples = {}  # (side, mode, op) -> [us]
     for r in range(args.runs):
