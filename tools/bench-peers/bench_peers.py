@@ -263,11 +263,7 @@ def django_setup(path):
 
     def on_connect(sender, connection, **kwargs):
         with connection.cursor() as c:
-            c.execute("PRAGMA journal_mode=WAL")
-            c.execute("PRAGMA synchronous=NORMAL")
-            c.execute("PRAGMA busy_timeout=10000")
-            if CHECKPOINT_MS:
-                c.execute("PRAGMA wal_autocheckpoint=0")
+            pragmas(c)  # the same settings as the other sides
     connection_created.connect(on_connect)
     django.setup()
     from django.urls import include, path as url_path
