@@ -1,6 +1,6 @@
 /*
 ** bench.c — the verbs against SQLite without the law (DESIGN.md §8), side
-** by side in one run, as ratios. tools/README.md has the results.
+** by side in one run, as ratios. tools/PERFORMANCE.md has the results.
 **
 **   make bench                         # 10 thousand invites
 **   make bench BENCH_ARGS=--million    # and 1 million

@@ -23,7 +23,7 @@ import re
 import sqlite3
 import sys
 
-DOCS = ["README.md", "sql/README.md", "ext/README.md", "tools/README.md",
+DOCS = ["README.md", "sql/README.md", "ext/README.md", "tools/README.md", "tools/PERFORMANCE.md",
         "tests/README.md", "demo/README.md"]
 DIRECTONLY = 0x80000
 

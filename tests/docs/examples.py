@@ -23,7 +23,7 @@ import sqlite3
 import sys
 import tempfile
 
-FILES = ["README.md", "sql/README.md", "ext/README.md", "tools/README.md",
+FILES = ["README.md", "sql/README.md", "ext/README.md", "tools/README.md", "tools/PERFORMANCE.md",
          "tests/README.md", "demo/README.md"]
 
 
