@@ -516,6 +516,8 @@ def main():
     ap.add_argument("--mode", help=argparse.SUPPRESS)
     ap.add_argument("--race", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.checkpoint_ms < 0:
+        ap.error("--checkpoint-ms must be 0 or more (got %d)" % args.checkpoint_ms)
     global CHECKPOINT_MS
     CHECKPOINT_MS = args.checkpoint_ms
     args.so = os.path.abspath(args.so)
